@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+
+/**
+ * The seam between the response cache and the forwarding proxy. The proxy
+ * owns backend choice, retries, timeouts and hop-by-hop headers; the cache
+ * owns freshness, storage and the cache headers it adds.
+ */
+export type HeaderMap = Record<string, string | string[]>;
+
+export interface UpstreamRequest {
+  method: string;
+  /** Path and query, as the client sent them (already validated by the router). */
+  path: string;
+  /** End-to-end request headers with X-Forwarded-* and Via already added; lower-case names. */
+  headers: HeaderMap;
+  /** The request body, or null (GET, HEAD, or a conditional request the cache makes). */
+  body: Readable | null;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  /** End-to-end response headers (hop-by-hop removed, Via added); lower-case names. */
+  headers: HeaderMap;
+  /** Must be consumed or destroyed; its end releases the upstream connection. */
+  body: Readable;
+  /** The backend's name, for logs and metrics. */
+  backend: string;
+}
+
+/**
+ * Sends a request to a healthy backend chosen by the strategy, with retries.
+ * Rejects with a GatewayError (status 502, 503 or 504) when no backend
+ * answered; resolves as soon as response headers arrived.
+ */
+export type FetchUpstream = (request: UpstreamRequest) => Promise<UpstreamResponse>;
+
+/** One proxied request as the gateway hands it to the cache. */
+export interface ProxyContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  /** Path and query. */
+  path: string;
+  /** Scheme as the client used it (X-Forwarded-Proto is not trusted for keys). */
+  scheme: 'http' | 'https';
+  /** Host header, lower-cased, or the gateway's own address when absent. */
+  host: string;
+  clientIp: string;
+  /** Request headers prepared for upstream (see UpstreamRequest.headers). */
+  upstreamHeaders: HeaderMap;
+  /** Set by whoever answered: 'HIT' | 'MISS' | 'STALE' | 'BYPASS', for logs and metrics. */
+  cacheResult?: 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
+  /** Set by whoever fetched: the backend that answered. */
+  backend?: string;
+}
