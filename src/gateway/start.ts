@@ -1,8 +1,166 @@
-import { PiblError } from '../common/errors.js';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify from 'fastify';
+import type { Registry } from 'prom-client';
+import { createRegistry } from '../common/metrics.js';
 import type { Service } from '../common/service.js';
+import { createStrategy } from '../common/strategies.js';
 import type { Config } from '../config/types.js';
+import { AccessLog, type LogSink } from './access-log.js';
+import { adminRoutes, type CacheAdmin } from './admin-routes.js';
+import { BackendPool, type Backend } from './backend-pool.js';
+import { onClientError } from './client-error.js';
+import { HealthMonitor } from './health-monitor.js';
+import { GatewayMetrics } from './metrics.js';
+import { createProxyHandler, type CacheHandler } from './proxy-handler.js';
+import { Upstream } from './upstream.js';
+import { createUpgradeHandler } from './websocket.js';
 
-// Placeholder until the gateway lands.
-export async function startGateway(_config: Config): Promise<Service> {
-  throw new PiblError('PIBL_ERR_NOT_IMPLEMENTED', 'pibl gateway: not built yet');
+export interface GatewayService extends Service {
+  readonly pool: BackendPool;
+  readonly health: HealthMonitor;
+  readonly registry: Registry;
+  readonly log: AccessLog;
+}
+
+export interface GatewayDeps {
+  /** Where log lines go (default stdout). */
+  logSink?: LogSink;
+  /** The response cache, when [cache] enabled; built by the caller (see stack/). */
+  cache?: (CacheHandler & CacheAdmin) | null;
+  /** Extra Fastify plugins (the kv and herd adapters, the dashboard). */
+  plugins?: ((app: import('fastify').FastifyInstance) => Promise<void>)[];
+}
+
+/**
+ * Wires the gateway: config -> backends, health, strategy, cache, proxy,
+ * admin routes -> one node:http server. Fastify serves the gateway's own
+ * routes; every other path goes to the proxy handler directly.
+ */
+export async function startGateway(config: Config, deps: GatewayDeps = {}): Promise<GatewayService> {
+  const g = config.gateway;
+  const log = new AccessLog({ format: g.logFormat, file: g.logFile, quiet: g.quiet, ...(deps.logSink ? { destination: deps.logSink } : {}) });
+  const pool = new BackendPool(config.backends, g);
+  const health = new HealthMonitor(pool, config.balancer);
+  const strategy = createStrategy<Backend>(config.balancer.strategy);
+  const registry = createRegistry();
+  const metrics = new GatewayMetrics(registry, () => pool.all);
+  const cache = deps.cache ?? null;
+  const upstream = new Upstream({
+    pool,
+    strategy,
+    health,
+    retries: config.balancer.retries,
+    retryAfterS: Math.max(1, Math.ceil(config.balancer.heartbeatIntervalMs / 1000)),
+  });
+  upstream.onAttempt = (backend, error) => {
+    if (error) metrics.backendFailures.inc({ backend: backend.name, reason: error });
+  };
+  health.on('change', ({ backend, healthy, reason }) => {
+    metrics.backendChanges.inc({ backend: backend.name, state: healthy ? 'up' : 'down' });
+    log[healthy ? 'info' : 'warn'](`Backend ${backend.name} (${backend.address}) is ${healthy ? 'back up' : 'down'}: ${reason}`, {
+      backend: backend.name,
+      healthy,
+      reason,
+    });
+  });
+
+  const ownPrefixes = [g.adminPrefix, g.kvPrefix, g.herdPrefix, '/metrics'];
+  const isOwnRoute = (url: string) =>
+    ownPrefixes.some((p) => url.startsWith(p) && (url.length === p.length || url[p.length] === '/' || url[p.length] === '?'));
+
+  const proxy = createProxyHandler({
+    fetch: upstream.fetch,
+    cache,
+    selfHost: `${g.host}:${g.port}`,
+    onDone(ctx, status, seconds) {
+      metrics.inFlight.dec();
+      const backend = ctx.backend ? pool.all.find((b) => b.name === ctx.backend) : undefined;
+      metrics.observe(ctx.backend, ctx.method, status, ctx.cacheResult, seconds);
+      log.request({ clientIp: ctx.clientIp, method: ctx.method, path: ctx.path, status, seconds, upstream: backend?.address, cache: ctx.cacheResult });
+    },
+  });
+
+  let server!: Server;
+  const app = Fastify({
+    logger: false,
+    // The gateway's own routes are small JSON; proxied bodies never pass through Fastify.
+    bodyLimit: 1024 * 1024,
+    serverFactory: (fastifyHandler) => {
+      server = createServer(
+        {
+          maxHeaderSize: g.bufferSize,
+          headersTimeout: g.headersTimeoutMs,
+          requestTimeout: 0,
+          keepAliveTimeout: 30_000,
+          noDelay: true,
+        },
+        (req: IncomingMessage, res: ServerResponse) => {
+          if (isOwnRoute(req.url ?? '/')) fastifyHandler(req, res);
+          else {
+            metrics.inFlight.inc();
+            proxy(req, res);
+          }
+        },
+      );
+      return server;
+    },
+  });
+  await app.register(adminRoutes, { adminPrefix: g.adminPrefix, adminToken: g.adminToken, pool, strategy: strategy.name, registry, cache, startedAt: new Date() });
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
+
+  server.maxConnections = g.maxConn;
+  server.on('drop', () => metrics.refused.inc());
+  server.setTimeout(g.idleTimeoutMs);
+  server.removeAllListeners('clientError');
+  server.on('clientError', onClientError);
+  server.on('upgrade', createUpgradeHandler(pool, strategy, health, g.connectTimeoutMs));
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  try {
+    await app.listen({ host: g.host, port: g.port });
+  } catch (err) {
+    await pool.destroy();
+    const code = (err as NodeJS.ErrnoException).code;
+    const { PiblError } = await import('../common/errors.js');
+    if (code === 'EADDRINUSE') throw new PiblError('PIBL_ERR_PORT_IN_USE', `gateway: port ${g.port} on ${g.host} is already in use`);
+    throw new PiblError('PIBL_ERR_LISTEN', `gateway: cannot listen on ${g.host}:${g.port}: ${(err as Error).message}`);
+  }
+  health.start();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : g.port;
+  log.info(`Server started successfully [${port}]`, { port });
+  log.info(`Backends (${config.balancer.strategy}): ${pool.all.map((b) => `${b.name}=${b.address}`).join(', ')}`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    name: 'gateway',
+    host: g.host,
+    port,
+    pool,
+    health,
+    registry,
+    log,
+    close() {
+      closing ??= (async () => {
+        health.stop();
+        // Stop accepting; idle keep-alive sockets go now, busy ones after their answer.
+        const closed = app.close();
+        server.closeIdleConnections();
+        const drain = setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, g.drainTimeoutMs);
+        drain.unref();
+        await closed;
+        clearTimeout(drain);
+        await pool.close();
+        log.flush();
+      })();
+      return closing;
+    },
+  };
 }

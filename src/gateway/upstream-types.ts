@@ -16,6 +16,8 @@ export interface UpstreamRequest {
   headers: HeaderMap;
   /** The request body, or null (GET, HEAD, or a conditional request the cache makes). */
   body: Readable | null;
+  /** Aborts the upstream exchange (the client went away). */
+  signal?: AbortSignal;
 }
 
 export interface UpstreamResponse {

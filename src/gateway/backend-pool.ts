@@ -1,0 +1,93 @@
+import { Pool } from 'undici';
+import type { Balanceable } from '../common/strategies.js';
+import type { BackendConfig } from '../config/types.js';
+
+export interface PoolTimeouts {
+  connectTimeoutMs: number;
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+/**
+ * One upstream and what the gateway knows of it. The counters are plain
+ * fields (not metrics objects) because the strategies read them on every
+ * request.
+ */
+export class Backend implements Balanceable {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly priority: number;
+  readonly weight: number;
+  readonly address: string;
+  /** Keep-alive connections to this backend. */
+  readonly pool: Pool;
+  healthy = true;
+  inFlight = 0;
+  requests = 0;
+  failures = 0;
+  consecutiveFailures = 0;
+  lastProbe: { at: string; ok: boolean; detail: string } | null = null;
+
+  constructor(config: BackendConfig, timeouts: PoolTimeouts) {
+    this.name = config.name;
+    this.host = config.host;
+    this.port = config.port;
+    this.priority = config.priority;
+    this.weight = config.weight;
+    this.address = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+    this.pool = new Pool(`http://${this.address}`, {
+      connections: 256,
+      pipelining: 1,
+      connectTimeout: timeouts.connectTimeoutMs,
+      headersTimeout: timeouts.firstByteTimeoutMs,
+      bodyTimeout: timeouts.idleTimeoutMs,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+    });
+  }
+
+  toJSON() {
+    return {
+      name: this.name,
+      address: this.address,
+      healthy: this.healthy,
+      inFlight: this.inFlight,
+      requests: this.requests,
+      failures: this.failures,
+      consecutiveFailures: this.consecutiveFailures,
+      priority: this.priority,
+      weight: this.weight,
+      lastProbe: this.lastProbe,
+    };
+  }
+}
+
+export class BackendPool {
+  readonly all: Backend[];
+  private healthyCache: Backend[] | null = null;
+
+  constructor(configs: BackendConfig[], timeouts: PoolTimeouts) {
+    this.all = configs.map((c) => new Backend(c, timeouts));
+  }
+
+  /** The healthy backends in configured order; rebuilt only when health changes. */
+  healthy(): Backend[] {
+    return (this.healthyCache ??= this.all.filter((b) => b.healthy));
+  }
+
+  setHealthy(backend: Backend, healthy: boolean): boolean {
+    if (backend.healthy === healthy) return false;
+    backend.healthy = healthy;
+    this.healthyCache = null;
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.all.map((b) => b.pool.close()));
+  }
+
+  destroy(): Promise<unknown> {
+    return Promise.allSettled(this.all.map((b) => b.pool.destroy()));
+  }
+}

@@ -1,0 +1,87 @@
+import type { IncomingMessage } from 'node:http';
+import type { HeaderMap } from './upstream-types.js';
+
+/** RFC 9110 §7.6.1: connection-specific fields a proxy must not forward, plus those the seed's gRPC proxy dropped. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'http2-settings',
+]);
+
+export const VIA = '1.1 pibl';
+
+/** Header names listed in `Connection` are hop-by-hop for this message too. */
+function connectionNamed(value: string | string[] | undefined): Set<string> | null {
+  if (!value) return null;
+  const text = Array.isArray(value) ? value.join(',') : value;
+  const names = new Set<string>();
+  for (const token of text.split(',')) {
+    const name = token.trim().toLowerCase();
+    if (name && name !== 'close' && name !== 'keep-alive') names.add(name);
+  }
+  return names.size ? names : null;
+}
+
+function append(headers: HeaderMap, name: string, value: string): void {
+  const prev = headers[name];
+  if (prev === undefined) headers[name] = value;
+  else if (Array.isArray(prev)) prev.push(value);
+  else headers[name] = [prev, value];
+}
+
+export interface ForwardInfo {
+  clientIp: string;
+  proto: 'http' | 'https';
+}
+
+/**
+ * The headers sent upstream: every end-to-end header of the client's
+ * request (duplicates kept, from rawHeaders), X-Forwarded-For appended to any
+ * incoming chain, X-Forwarded-Proto/-Host set from what this hop saw, and
+ * Via appended (RFC 9110 §7.6.3).
+ */
+export function upstreamRequestHeaders(req: IncomingMessage, info: ForwardInfo): HeaderMap {
+  const named = connectionNamed(req.headers.connection);
+  const raw = req.rawHeaders;
+  const headers: HeaderMap = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (HOP_BY_HOP.has(name) || named?.has(name)) continue;
+    if (name === 'x-forwarded-proto' || name === 'x-forwarded-host') continue;
+    append(headers, name, raw[i + 1]!);
+  }
+  const xff = headers['x-forwarded-for'];
+  headers['x-forwarded-for'] = xff === undefined ? info.clientIp : `${Array.isArray(xff) ? xff.join(', ') : xff}, ${info.clientIp}`;
+  headers['x-forwarded-proto'] = info.proto;
+  if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
+  append(headers, 'via', `${req.httpVersion} pibl`);
+  return headers;
+}
+
+/** The headers sent back to the client: hop-by-hop removed, Via appended. */
+export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): HeaderMap {
+  const named = connectionNamed(upstream.connection);
+  const headers: HeaderMap = {};
+  for (const name in upstream) {
+    const value = upstream[name];
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || named?.has(lower)) continue;
+    headers[lower] = value;
+  }
+  append(headers, 'via', VIA);
+  return headers;
+}
+
+/** The client's address as the gateway saw it (IPv4-mapped IPv6 shortened). */
+export function clientAddress(req: IncomingMessage): string {
+  const ip = req.socket.remoteAddress ?? '';
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}

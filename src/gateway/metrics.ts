@@ -1,0 +1,74 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Backend } from './backend-pool.js';
+
+/** Methods get their own label value; anything else is OTHER, so the label set stays bounded. */
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+
+/** The gateway's Prometheus metrics (SPEC §6): base units, bounded labels. */
+export class GatewayMetrics {
+  readonly requests: Counter<'backend' | 'method' | 'status' | 'cache'>;
+  readonly duration: Histogram<'cache'>;
+  readonly inFlight: Gauge;
+  readonly refused: Counter;
+  readonly backendFailures: Counter<'backend' | 'reason'>;
+  readonly backendChanges: Counter<'backend' | 'state'>;
+
+  constructor(registry: Registry, backends: () => Backend[]) {
+    const registers = [registry];
+    this.requests = new Counter({
+      name: 'pibl_http_requests_total',
+      help: 'Requests answered by the gateway, by backend, method, status and cache result',
+      labelNames: ['backend', 'method', 'status', 'cache'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'pibl_http_request_duration_seconds',
+      help: 'Time from request to complete answer, by cache result',
+      labelNames: ['cache'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.inFlight = new Gauge({ name: 'pibl_http_requests_in_flight', help: 'Proxied requests being answered now', registers });
+    this.refused = new Counter({
+      name: 'pibl_http_connections_refused_total',
+      help: 'Client connections refused because max_conn were open',
+      registers,
+    });
+    this.backendFailures = new Counter({
+      name: 'pibl_backend_failures_total',
+      help: 'Failed attempts at a backend (connect errors, resets, timeouts, failed probes)',
+      labelNames: ['backend', 'reason'],
+      registers,
+    });
+    this.backendChanges = new Counter({
+      name: 'pibl_backend_state_changes_total',
+      help: 'Backend health flips, by the state entered',
+      labelNames: ['backend', 'state'],
+      registers,
+    });
+    new Gauge({
+      name: 'pibl_backend_up',
+      help: '1 when the backend is healthy, 0 when ejected',
+      labelNames: ['backend'],
+      registers,
+      collect() {
+        for (const b of backends()) this.set({ backend: b.name }, b.healthy ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'pibl_backend_in_flight',
+      help: 'Requests in flight at each backend',
+      labelNames: ['backend'],
+      registers,
+      collect() {
+        for (const b of backends()) this.set({ backend: b.name }, b.inFlight);
+      },
+    });
+  }
+
+  observe(backend: string | undefined, method: string, status: number, cache: string | undefined, seconds: number): void {
+    const cacheLabel = cache ?? 'NONE';
+    this.requests.inc({ backend: backend ?? 'none', method: KNOWN_METHODS.has(method) ? method : 'OTHER', status: String(status), cache: cacheLabel });
+    this.duration.observe({ cache: cacheLabel }, seconds);
+  }
+}

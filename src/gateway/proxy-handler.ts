@@ -1,0 +1,127 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import { GatewayError, badGateway } from './errors.js';
+import { clientAddress, upstreamRequestHeaders } from './headers.js';
+import type { FetchUpstream, ProxyContext } from './upstream-types.js';
+
+/** What the proxy needs from the response cache (src/gateway/cache). */
+export interface CacheHandler {
+  handle(ctx: ProxyContext, fetch: FetchUpstream): Promise<void>;
+}
+
+export interface ProxyHandlerOptions {
+  fetch: FetchUpstream;
+  cache: CacheHandler | null;
+  /** Called once per request when the answer is complete or the client went away. */
+  onDone(ctx: ProxyContext, status: number, seconds: number): void;
+  /** The gateway's own host:port, the cache key's host when a request has no Host. */
+  selfHost: string;
+}
+
+/**
+ * The proxied path: everything that is not one of the gateway's own routes.
+ * It runs straight on node:http (ahead of Fastify's router) because it is
+ * the hot path; see docs/performance.md for what that saves.
+ */
+export function createProxyHandler(options: ProxyHandlerOptions) {
+  const { fetch, cache, onDone, selfHost } = options;
+
+  return function proxy(req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now();
+    const path = originForm(req.url ?? '/');
+    if (path === null) {
+      sendError(res, new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'request target must be origin-form (/path) or absolute-form'));
+      return;
+    }
+    const clientIp = clientAddress(req);
+    const ctx: ProxyContext = {
+      req,
+      res,
+      method: req.method ?? 'GET',
+      path,
+      scheme: 'http',
+      host: (req.headers.host ?? selfHost).toLowerCase(),
+      clientIp,
+      upstreamHeaders: upstreamRequestHeaders(req, { clientIp, proto: 'http' }),
+    };
+    let reported = false;
+    const report = () => {
+      if (reported) return;
+      reported = true;
+      onDone(ctx, res.statusCode, (performance.now() - started) / 1000);
+    };
+    res.once('finish', report);
+    res.once('close', report);
+
+    const work = cache ? cache.handle(ctx, fetch) : stream(ctx, fetch);
+    work.catch((err: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      sendError(res, err instanceof GatewayError ? err : new GatewayError(502, 'PIBL_ERR_BAD_GATEWAY', `proxy error: ${(err as Error).message}`));
+    });
+  };
+}
+
+/** Forwards one request and streams the answer back, with no buffering either way. */
+export async function stream(ctx: ProxyContext, fetch: FetchUpstream): Promise<void> {
+  const { req, res } = ctx;
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) abort.abort();
+  };
+  res.once('close', onClose);
+  const upstream = await fetch({
+    method: ctx.method,
+    path: ctx.path,
+    headers: ctx.upstreamHeaders,
+    body: hasBody(req) ? req : null,
+    signal: abort.signal,
+  });
+  ctx.backend = upstream.backend;
+  ctx.cacheResult ??= 'BYPASS';
+  try {
+    res.writeHead(upstream.status, upstream.headers);
+  } catch (err) {
+    // A header value node refuses to send (e.g. a control character).
+    upstream.body.destroy();
+    throw badGateway(`backend sent an invalid response head: ${(err as Error).message}`, err);
+  }
+  pipeline(upstream.body, res, () => {
+    res.off('close', onClose);
+  });
+}
+
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * RFC 9112 §3.2: origin-form passes as is; absolute-form is reduced to its
+ * path and query (the routing and the cache key use the Host header, so an
+ * absolute URL cannot reach elsewhere); anything else is refused.
+ */
+export function originForm(target: string): string | null {
+  if (target.startsWith('/')) return target;
+  const match = /^https?:\/\/[^/?#]*([^#]*)/i.exec(target);
+  if (!match) return null;
+  return match[1] ? (match[1].startsWith('/') ? match[1] : `/${match[1]}`) : '/';
+}
+
+export function sendError(res: ServerResponse, err: GatewayError): void {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify(err.toJSON());
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  };
+  if (err.retryAfter !== undefined) headers['retry-after'] = err.retryAfter;
+  res.writeHead(err.status, headers);
+  res.end(body);
+}
