@@ -17,6 +17,8 @@ import { Upstream } from './upstream.js';
 import { createUpgradeHandler } from './websocket.js';
 
 export interface GatewayService extends Service {
+  /** The gRPC listener's port when [grpc] port is set. */
+  readonly grpcPort: number | null;
   readonly pool: BackendPool;
   readonly health: HealthMonitor;
   readonly registry: Registry;
@@ -131,9 +133,28 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     throw new PiblError('PIBL_ERR_LISTEN', `gateway: cannot listen on ${g.host}:${g.port}: ${(err as Error).message}`);
   }
   health.start();
+  const grpc = config.grpc.port === null
+    ? null
+    : await (await import('./grpc/index.js')).startGrpcListener({
+        host: g.host,
+        port: config.grpc.port,
+        pool,
+        health,
+        strategy,
+        registry,
+        log,
+        retries: config.balancer.retries,
+        connectTimeoutMs: g.connectTimeoutMs,
+      }).catch(async (err: unknown) => {
+        health.stop();
+        await app.close();
+        await pool.destroy();
+        throw err;
+      });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : g.port;
   log.info(`Server started successfully [${port}]`, { port });
+  if (grpc) log.info(`gRPC listener started [${grpc.port}]`, { grpcPort: grpc.port });
   log.info(`Backends (${config.balancer.strategy}): ${pool.all.map((b) => `${b.name}=${b.address}`).join(', ')}`);
 
   let closing: Promise<void> | null = null;
@@ -141,6 +162,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     name: 'gateway',
     host: g.host,
     port,
+    grpcPort: grpc?.port ?? null,
     pool,
     health,
     registry,
@@ -148,6 +170,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     close() {
       closing ??= (async () => {
         health.stop();
+        const grpcClosed = grpc?.close();
         // Stop accepting; idle keep-alive sockets go now, busy ones after their answer.
         const closed = app.close();
         server.closeIdleConnections();
@@ -156,6 +179,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         }, g.drainTimeoutMs);
         drain.unref();
         await closed;
+        await grpcClosed;
         clearTimeout(drain);
         await pool.close();
         log.flush();
