@@ -1,0 +1,87 @@
+import { LineClient } from '../common/line-client.js';
+import { formatHostPort, type HostPort } from '../common/host-port.js';
+import type { Balanceable } from '../common/strategies.js';
+import { decodeAnswer, KV_STATUS } from './protocol.js';
+
+/**
+ * One kv node as the balancer sees it: its pooled connection, its health
+ * (the original's "node manager": consecutive failures of polls or requests
+ * past a threshold make it unhealthy, one success makes it healthy again),
+ * its load for least_loaded, and the METRICS it last reported.
+ */
+export class KvUpstream implements Balanceable {
+  readonly address: string;
+  readonly client: LineClient;
+  readonly priority = 0;
+  readonly weight = 1;
+  inFlight = 0;
+  healthy = true;
+  consecutiveFailures = 0;
+  metrics: Record<string, unknown> | null = null;
+  /** total_requests from the last poll, plus what was sent since, so least_loaded is current between polls. */
+  private polledTotal = 0;
+  private sentSincePoll = 0;
+  private polling = false;
+
+  constructor(
+    target: HostPort,
+    private readonly failThreshold: number,
+    clientOptions: { timeoutMs: number; keepAlive: boolean },
+  ) {
+    this.address = formatHostPort(target);
+    this.client = new LineClient({ ...target, ...clientOptions, maxSockets: 256 });
+  }
+
+  get load(): number {
+    return this.polledTotal + this.sentSincePoll;
+  }
+
+  /** Sends one request line; resolves with the answer line, or rejects when the node failed before answering. */
+  async forward(line: string): Promise<string> {
+    this.inFlight++;
+    this.sentSincePoll++;
+    try {
+      const answer = await this.client.request(line);
+      // A node that "returns bad data" counts as failed, as in the original.
+      if (!decodeAnswer(answer)) throw new Error(`${this.address} answered something that is not a kv answer`);
+      this.succeeded();
+      return answer;
+    } catch (err) {
+      this.failed();
+      throw err;
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** One METRICS poll; skipped while the previous one is still out. */
+  async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const answer = decodeAnswer(await this.client.request('METRICS'));
+      const data = answer?.data;
+      if (answer?.status !== KV_STATUS.OK || !data || typeof data !== 'object') throw new Error('bad METRICS answer');
+      this.metrics = data as Record<string, unknown>;
+      const total = this.metrics.total_requests;
+      this.polledTotal = typeof total === 'number' ? total : 0;
+      this.sentSincePoll = 0;
+      this.succeeded();
+    } catch {
+      this.metrics = null;
+      this.failed();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private succeeded(): void {
+    this.consecutiveFailures = 0;
+    this.healthy = true;
+  }
+
+  private failed(): void {
+    this.consecutiveFailures++;
+    if (this.consecutiveFailures >= this.failThreshold) this.healthy = false;
+  }
+}
