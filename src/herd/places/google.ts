@@ -1,0 +1,59 @@
+/**
+ * The `google` places provider: the legacy Nearby Search endpoint
+ * (`<url>?location=lat,lng&radius=<metres>&key=<key>`, SPEC §4). The base URL
+ * is configurable so tests point it at a local fake. Every failure — network,
+ * timeout, non-200, not JSON — is answered `UNKNOWN_ERROR` within the timeout.
+ */
+import type { PlaceResult, PlacesAnswer, PlacesProvider } from '../types.js';
+import { unknownError } from './shape.js';
+
+export interface GooglePlacesOptions {
+  url: string;
+  apiKey: string;
+  timeoutMs: number;
+}
+
+/** The exact request URL; exported so tests and logs can show it. */
+export function nearbySearchUrl(base: string, apiKey: string, lat: number, lng: number, radiusKm: number): string {
+  // Google takes metres; below 1 m it would read as "no radius".
+  const metres = Math.max(1, Math.round(radiusKm * 1000));
+  const separator = base.includes('?') ? '&' : '?';
+  return `${base}${separator}location=${lat},${lng}&radius=${metres}&key=${encodeURIComponent(apiKey)}`;
+}
+
+export class GooglePlaces implements PlacesProvider {
+  readonly kind = 'google';
+  readonly #options: GooglePlacesOptions;
+
+  constructor(options: GooglePlacesOptions) {
+    this.#options = options;
+  }
+
+  async nearby(lat: number, lng: number, radiusKm: number, bound: number): Promise<PlacesAnswer> {
+    const { url, apiKey, timeoutMs } = this.#options;
+    try {
+      // One signal bounds the connection, the headers and the body.
+      const response = await fetch(nearbySearchUrl(url, apiKey, lat, lng, radiusKm), {
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        return unknownError();
+      }
+      const body = (await response.json()) as unknown;
+      if (!isAnswer(body)) return unknownError();
+      return { ...body, results: body.results.slice(0, bound) };
+    } catch {
+      return unknownError();
+    }
+  }
+}
+
+function isAnswer(body: unknown): body is PlacesAnswer {
+  if (!body || typeof body !== 'object') return false;
+  const b = body as Record<string, unknown>;
+  if (typeof b.status !== 'string') return false;
+  if (b.results === undefined) b.results = [] as PlaceResult[];
+  if (b.html_attributions === undefined) b.html_attributions = [];
+  return Array.isArray(b.results);
+}
