@@ -171,11 +171,14 @@ export class LineClient {
       const conn: Connection = { socket, chunks: [], bytes: 0, exchange: undefined, used: false, dead: false };
       this.all.add(conn);
       let connected = false;
-      // A peer that never completes the handshake must not hold a pool slot.
-      socket.setTimeout(this.timeoutMs, () => {
-        if (connected) return;
+      // One listener for the socket's life: while connecting, a peer that never
+      // completes the handshake must not hold a pool slot; while idle, the
+      // socket has lived long enough. Busy sockets have it turned off.
+      socket.setTimeout(this.timeoutMs);
+      socket.on('timeout', () => {
+        if (conn.exchange) return;
         this.destroy(conn);
-        reject(new LineClientError('connect', `${this.address}: connect timed out after ${this.timeoutMs} ms`));
+        if (!connected) reject(new LineClientError('connect', `${this.address}: connect timed out after ${this.timeoutMs} ms`));
       });
       socket.once('connect', () => {
         connected = true;
@@ -249,7 +252,7 @@ export class LineClient {
       return;
     }
     conn.socket.unref();
-    conn.socket.setTimeout(this.idleMs, () => this.destroy(conn));
+    conn.socket.setTimeout(this.idleMs);
     this.idle.push(conn);
     this.waiting.shift()?.();
   }
