@@ -18,6 +18,8 @@ export interface HealthChange {
 export class HealthMonitor extends EventEmitter<{ change: [HealthChange] }> {
   private timer: NodeJS.Timeout | null = null;
   private probing = false;
+  /** Aborts probes still waiting when the monitor stops, so shutdown never waits a heartbeat_timeout. */
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly pool: BackendPool,
@@ -36,6 +38,7 @@ export class HealthMonitor extends EventEmitter<{ change: [HealthChange] }> {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopped.abort();
   }
 
   /** A connect error, reset or timeout on real traffic. */
@@ -64,6 +67,7 @@ export class HealthMonitor extends EventEmitter<{ change: [HealthChange] }> {
 
   private async probe(backend: Backend): Promise<void> {
     const detail = await (this.config.healthCheck === 'tcp' ? this.probeTcp(backend) : this.probeHttp(backend));
+    if (this.stopped.signal.aborted) return;
     backend.lastProbe = { at: new Date().toISOString(), ok: detail === 'ok', detail };
     if (detail === 'ok') {
       backend.consecutiveFailures = 0;
@@ -81,7 +85,7 @@ export class HealthMonitor extends EventEmitter<{ change: [HealthChange] }> {
         headers: { 'user-agent': 'pibl-health-check' },
         headersTimeout: this.config.heartbeatTimeoutMs,
         bodyTimeout: this.config.heartbeatTimeoutMs,
-        signal: AbortSignal.timeout(this.config.heartbeatTimeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.config.heartbeatTimeoutMs), this.stopped.signal]),
       });
       await res.body.dump();
       return res.statusCode >= 500 ? `status ${res.statusCode}` : 'ok';
@@ -93,13 +97,16 @@ export class HealthMonitor extends EventEmitter<{ change: [HealthChange] }> {
   private probeTcp(backend: Backend): Promise<string> {
     return new Promise((resolve) => {
       const socket = connect({ host: backend.host, port: backend.port });
+      const onStop = () => done('stopped');
       const done = (result: string) => {
+        this.stopped.signal.removeEventListener('abort', onStop);
         socket.destroy();
         resolve(result);
       };
       socket.setTimeout(this.config.heartbeatTimeoutMs, () => done('timeout'));
       socket.once('connect', () => done('ok'));
       socket.once('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+      this.stopped.signal.addEventListener('abort', onStop);
     });
   }
 

@@ -93,6 +93,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         {
           maxHeaderSize: g.bufferSize,
           headersTimeout: g.headersTimeoutMs,
+          // Node checks the head deadline on this interval (30 s by default), which would let a slowloris outlive headers_timeout.
+          connectionsCheckingInterval: Math.max(100, Math.min(1_000, g.headersTimeoutMs / 2)),
           requestTimeout: 0,
           keepAliveTimeout: 30_000,
           noDelay: true,
