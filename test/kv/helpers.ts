@@ -77,11 +77,14 @@ export const answerLines = (text: string) =>
     .map((l) => JSON.parse(l) as Record<string, any>);
 
 /** Polls `check` until it returns a truthy value; bounded in time. */
-export async function waitFor<T>(check: () => Promise<T> | T, { timeoutMs = 5_000, everyMs = 25 } = {}): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  { timeoutMs = 5_000, everyMs = 25 } = {},
+): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
-    if (value) return value;
+    if (value) return value as Exclude<T, undefined | null | false | 0 | ''>;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await sleep(everyMs);
   }
