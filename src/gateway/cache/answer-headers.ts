@@ -1,0 +1,98 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { HeaderMap } from '../upstream-types.js';
+import { storedHeaders, type Policy } from './policy.js';
+
+export type CacheResult = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
+
+/** RFC 9211 §2.2 `fwd` values we emit. */
+export type ForwardReason = 'bypass' | 'method' | 'uri-miss' | 'vary-miss' | 'request' | 'stale';
+
+/** This cache's name in Cache-Status (RFC 9211 §2: "the cache's identifier"). */
+export const CACHE_NAME = 'pibl';
+
+export interface CacheStatusParts {
+  hit?: boolean;
+  fwd?: ForwardReason;
+  fwdStatus?: number;
+  stored?: boolean;
+  detail?: string;
+}
+
+/** One Cache-Status list member (RFC 9211 §2), e.g. `pibl; fwd=uri-miss; stored`. */
+export function cacheStatus(parts: CacheStatusParts): string {
+  let value = CACHE_NAME;
+  if (parts.hit) value += '; hit';
+  if (parts.fwd) value += `; fwd=${parts.fwd}`;
+  if (parts.fwdStatus !== undefined) value += `; fwd-status=${parts.fwdStatus}`;
+  if (parts.stored) value += '; stored';
+  if (parts.detail) value += `; detail=${parts.detail}`;
+  return value;
+}
+
+/**
+ * An upstream answer's headers with ours added. A Cache-Status from a cache
+ * behind us stays, ours goes first (RFC 9211 §2: the list is ordered from
+ * the cache closest to the client).
+ */
+export function withCacheHeaders(headers: HeaderMap | OutgoingHttpHeaders, result: CacheResult, status: string): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = { ...headers };
+  const below = headers['cache-status'];
+  out['cache-status'] = below === undefined ? status : [status, ...(Array.isArray(below) ? below : [String(below)])].join(', ');
+  out['x-cache'] = result;
+  return out;
+}
+
+/** Statuses that never carry content (RFC 9110 §6.4.1). */
+export const statusHasNoContent = (status: number) => status === 204 || status === 304 || (status >= 100 && status < 200);
+
+/**
+ * Headers for an answer from a stored response: the library strips hop-by-hop
+ * fields and computes `Age` (RFC 9111 §4.2.3, §5.1); `Date` stays the
+ * origin's (RFC 9110 §6.6.1: it is when the origin generated the message).
+ */
+export function storedAnswerHeaders(policy: Policy, status: number, bodyLength: number): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = { ...policy.responseHeaders() };
+  const originDate = storedHeaders(policy).date;
+  if (originDate) headers.date = originDate;
+  if (statusHasNoContent(status)) delete headers['content-length'];
+  else headers['content-length'] = String(bodyLength);
+  return headers;
+}
+
+/**
+ * Whether the client's own conditional request is satisfied by the stored
+ * response, so that the cache answers 304 itself (RFC 9111 §4.3.2; the
+ * evaluation order of RFC 9110 §13.2.2: If-None-Match, else
+ * If-Modified-Since, both only for GET and HEAD).
+ */
+export function clientValidatorMatches(request: IncomingHttpHeaders, response: OutgoingHttpHeaders): boolean {
+  const ifNoneMatch = request['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    const etag = typeof response.etag === 'string' ? response.etag : undefined;
+    if (ifNoneMatch.trim() === '*') return true;
+    if (!etag) return false;
+    // Weak comparison (RFC 9110 §8.8.3.2).
+    const opaque = etag.replace(/^W\//, '');
+    return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === opaque);
+  }
+  const ifModifiedSince = request['if-modified-since'];
+  if (ifModifiedSince !== undefined) {
+    const since = Date.parse(ifModifiedSince);
+    const lastModified = Date.parse(String(response['last-modified'] ?? response.date ?? ''));
+    return Number.isFinite(since) && Number.isFinite(lastModified) && lastModified <= since;
+  }
+  return false;
+}
+
+/**
+ * A 304 carries the fields a 200 would have had, minus the representation's
+ * content metadata (RFC 9110 §15.4.5).
+ */
+export function notModifiedHeaders(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const out = { ...headers };
+  for (const name of ['content-length', 'content-type', 'content-encoding', 'content-range', 'transfer-encoding']) delete out[name];
+  return out;
+}
+
+/** Client validators are the client's business; the cache's own revalidation sends only its stored validators. */
+export const CLIENT_CONDITIONALS = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range'] as const;

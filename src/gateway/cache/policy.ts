@@ -1,0 +1,132 @@
+import CachePolicy from 'http-cache-semantics';
+import type { HeaderMap } from '../upstream-types.js';
+
+/**
+ * Freshness and storability come from http-cache-semantics (kornelski), in
+ * shared-cache mode. We chose it over undici 7's `interceptors.cache`
+ * because the interceptor is a whole client-side cache: it owns the
+ * dispatch, buffers into its own stores and answers the caller, so it could
+ * not stream a miss to our client while filling the store, coalesce
+ * concurrent misses, or serve stale entries when the gateway's health
+ * monitor says every backend is down. http-cache-semantics is only the RFC
+ * 9111 arithmetic, which leaves those decisions to us.
+ *
+ * Two deviations from the library's defaults, both from SPEC §2:
+ * - heuristic freshness is the configured `ttl` for the statuses listed in
+ *   RFC 9110 §15.1 as heuristically cacheable, instead of 10 % of the age
+ *   since Last-Modified (RFC 9111 §4.2.2 leaves the heuristic to the cache);
+ *   `ttl = 0` disables it;
+ * - time comes from an injectable clock (tests).
+ */
+
+/** RFC 9110 §15.1 "heuristically cacheable" statuses (206 excluded: we do not store partial content). */
+export const HEURISTIC_STATUSES: ReadonlySet<number> = new Set([200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501]);
+
+export type Policy = CachePolicy;
+
+export interface PolicyFactory {
+  /** From the request as the cache saw it and the response the backend gave. */
+  create(request: CachePolicy.HttpRequest, response: CachePolicy.HttpResponse): Policy;
+  fromObject(object: CachePolicy.CachePolicyObject): Policy;
+}
+
+/** The library's state we read; it has no public getter for the parsed directives. */
+interface PolicyInternals {
+  _rescc: Record<string, string | boolean>;
+  _resHeaders: Record<string, string | undefined>;
+}
+
+export function createPolicyFactory(options: { ttlSeconds: number; now: () => number }): PolicyFactory {
+  const { ttlSeconds, now } = options;
+
+  class PiblPolicy extends CachePolicy {
+    // Declared by the library (documented as the hook for tests) but missing from its types.
+    now(): number {
+      return now();
+    }
+
+    override maxAge(): number {
+      const base = super.maxAge();
+      if (ttlSeconds <= 0 || base > 0 || hasExplicitFreshness(this) || !HEURISTIC_STATUSES.has(policyStatus(this))) return base;
+      const { _rescc: cc, _resHeaders: headers } = this as unknown as PolicyInternals;
+      // The same exclusions the library applies before its own heuristic (RFC 9111 §4.2.2, §5.2.2).
+      if (!this.storable() || cc['no-cache'] || cc['proxy-revalidate'] || headers['set-cookie'] || headers.vary === '*') return base;
+      return ttlSeconds;
+    }
+  }
+
+  const libraryOptions: CachePolicy.Options = { shared: true, cacheHeuristic: 0 };
+  return {
+    create: (request, response) => new PiblPolicy(request, response, libraryOptions),
+    fromObject: (object) => PiblPolicy.fromObject(object),
+  };
+}
+
+/** RFC 9111 §4.2.1: s-maxage (shared caches), max-age, Expires. */
+export function hasExplicitFreshness(policy: Policy): boolean {
+  const { _rescc: cc, _resHeaders: headers } = policy as unknown as PolicyInternals;
+  return cc['s-maxage'] !== undefined || cc['max-age'] !== undefined || headers.expires !== undefined;
+}
+
+export function responseDirectives(policy: Policy): Record<string, string | boolean> {
+  return (policy as unknown as PolicyInternals)._rescc;
+}
+
+export function storedHeaders(policy: Policy): Record<string, string | undefined> {
+  return (policy as unknown as PolicyInternals)._resHeaders;
+}
+
+export function policyStatus(policy: Policy): number {
+  return (policy as unknown as { _status: number })._status;
+}
+
+/**
+ * Parses Cache-Control with directive names lower-cased (RFC 9111 §5.2:
+ * "Cache directives are identified by a token, to be compared
+ * case-insensitively"); the library compares them case-sensitively.
+ */
+export function normalizeCacheControl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(',')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      return eq < 0 ? part.trim().toLowerCase() : `${part.slice(0, eq).trim().toLowerCase()}=${part.slice(eq + 1).trim()}`;
+    })
+    .filter((part) => part.length > 0)
+    .join(', ');
+}
+
+export function parseDirectives(value: string | undefined): Record<string, string | true> {
+  const out: Record<string, string | true> = {};
+  for (const part of (normalizeCacheControl(value) ?? '').split(',')) {
+    const trimmed = part.trim();
+    if (!trimmed) continue;
+    const eq = trimmed.indexOf('=');
+    if (eq < 0) out[trimmed] = true;
+    else out[trimmed.slice(0, eq)] = trimmed.slice(eq + 1).replace(/^"|"$/g, '');
+  }
+  return out;
+}
+
+/** Delta-seconds (RFC 9111 §1.2.2): digits only; anything else is absent. */
+export function deltaSeconds(value: string | true | boolean | undefined): number | undefined {
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/**
+ * Response headers as the library wants them: lower-case names, one string
+ * per field (RFC 9110 §5.3 allows joining repeated fields with commas), except
+ * Set-Cookie, which must stay a list.
+ */
+export function flattenHeaders(headers: HeaderMap): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (lower === 'set-cookie') out[lower] = Array.isArray(value) ? value : [value];
+    else out[lower] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  if (typeof out['cache-control'] === 'string') out['cache-control'] = normalizeCacheControl(out['cache-control'])!;
+  return out;
+}

@@ -1,0 +1,383 @@
+import type CachePolicy from 'http-cache-semantics';
+import type { CacheConfig } from '../../config/types.js';
+import { GatewayError, gatewayTimeout } from '../errors.js';
+import type { FetchUpstream, HeaderMap, ProxyContext, UpstreamResponse } from '../upstream-types.js';
+import {
+  CLIENT_CONDITIONALS,
+  cacheStatus,
+  clientValidatorMatches,
+  notModifiedHeaders,
+  statusHasNoContent,
+  storedAnswerHeaders,
+  withCacheHeaders,
+  type CacheResult,
+  type CacheStatusParts,
+  type ForwardReason,
+} from './answer-headers.js';
+import { discard, readBounded, streamToClient } from './body-stream.js';
+import { CacheEntries, type Lookup } from './entries.js';
+import { Flights } from './flights.js';
+import { evaluate, mayServeStaleOnError, requestDirectives } from './freshness.js';
+import { sameOriginPath, urlKey, varyNames } from './keys.js';
+import {
+  HEURISTIC_STATUSES,
+  createPolicyFactory,
+  flattenHeaders,
+  hasExplicitFreshness,
+  normalizeCacheControl,
+  policyStatus,
+  storedHeaders,
+  type Policy,
+  type PolicyFactory,
+} from './policy.js';
+import { emptyCounters, type CacheCounters, type CacheStats } from './stats.js';
+import type { CacheStore, ResponseEntry } from './store.js';
+
+export interface ResponseCacheOptions {
+  config: CacheConfig;
+  store: CacheStore;
+  /** Clock in ms since the epoch; tests inject one. */
+  now?: () => number;
+  /** Longest a coalesced request waits for another one's fetch before fetching itself. */
+  coalesceWaitMs?: number;
+  /** Called once for every answer the cache gave, for metrics. */
+  onResult?: (result: CacheResult, ctx: ProxyContext) => void;
+}
+
+/** RFC 9110 §9.2.1; every other method is unsafe and invalidates (RFC 9111 §4.4). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+type StoredFound = Extract<Lookup, { found: true }>;
+const noop = () => {};
+
+/**
+ * A shared HTTP cache (RFC 9111) in front of backend selection, so one
+ * entry serves whichever backend produced it. SPEC §2 "Response cache" is
+ * its contract. The gateway calls `handle` for every proxied request; the
+ * cache answers the client itself and leaves backend choice, retries and
+ * timeouts to `fetchUpstream`.
+ */
+export class ResponseCache {
+  private readonly config: CacheConfig;
+  private readonly store: CacheStore;
+  private readonly policies: PolicyFactory;
+  private readonly entries: CacheEntries;
+  private readonly flights: Flights;
+  private readonly counters: CacheCounters = emptyCounters();
+  private readonly background = new Set<Promise<void>>();
+  private readonly onResult: ResponseCacheOptions['onResult'];
+
+  constructor(options: ResponseCacheOptions) {
+    const now = options.now ?? Date.now;
+    this.config = options.config;
+    this.store = options.store;
+    this.policies = createPolicyFactory({ ttlSeconds: options.config.ttl, now });
+    this.entries = new CacheEntries(options.store, now);
+    this.flights = new Flights(options.coalesceWaitMs ?? 30_000);
+    this.onResult = options.onResult;
+  }
+
+  /** Answers one proxied request; rejects with a GatewayError only before anything was written. */
+  handle(ctx: ProxyContext, fetch: FetchUpstream): Promise<void> {
+    if (ctx.method === 'GET' || ctx.method === 'HEAD') return this.read(ctx, fetch, true);
+    return this.passThrough(ctx, fetch, { fwd: 'method' }, 'BYPASS', !SAFE_METHODS.has(ctx.method));
+  }
+
+  /** Purges one path and query (every host and Vary variant; an absolute URL: that origin only), or everything. */
+  async purge(url?: string): Promise<number> {
+    const removed = await this.entries.purge(url);
+    this.counters.invalidations += removed;
+    return removed;
+  }
+
+  stats(): CacheStats {
+    return { ...this.counters, ...this.store.stats() };
+  }
+
+  /** Waits for background refreshes and the store's pending writes. */
+  async close(): Promise<void> {
+    for (let pass = 0; pass < 10 && this.background.size > 0; pass++) await Promise.allSettled([...this.background]);
+    await this.store.close();
+  }
+
+  private async read(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean): Promise<void> {
+    // Only whole answers are stored (RFC 9111 §3.3 would allow combining ranges; we do not).
+    if (ctx.req.headers.range !== undefined) return this.passThrough(ctx, fetch, { fwd: 'bypass' }, 'BYPASS', false);
+    const requestCc = requestDirectives(ctx.req.headers);
+    const primary = urlKey(ctx.scheme, ctx.host, ctx.path);
+    const lookup = await this.entries.lookup(primary, ctx.req.headers);
+
+    if (lookup.found) {
+      const policy = this.policies.fromObject(lookup.entry.policy);
+      const use = evaluate(policy, requestCc);
+      switch (use.kind) {
+        case 'fresh':
+          this.counters.hits++;
+          return this.answerStored(ctx, lookup.entry, policy, 'HIT', { hit: true });
+        case 'stale-accepted':
+          this.counters.staleServed++;
+          return this.answerStored(ctx, lookup.entry, policy, 'STALE', { hit: true, detail: 'max-stale' });
+        case 'stale-while-revalidate':
+          this.counters.staleServed++;
+          this.refreshInBackground(ctx, fetch, primary, lookup, policy);
+          return this.answerStored(ctx, lookup.entry, policy, 'STALE', { hit: true, detail: 'stale-while-revalidate' });
+        case 'revalidate':
+          // A client's own no-cache asks for this very request to go to the origin: no sharing.
+          if (use.reason === 'request') return this.revalidate(ctx, fetch, primary, lookup, policy, requestCc, 'request', noop);
+          return this.coalesce(ctx, fetch, lookup.key, mayWait, (release) =>
+            this.revalidate(ctx, fetch, primary, lookup, policy, requestCc, 'stale', release),
+          );
+      }
+    }
+    // RFC 9111 §5.2.1.7: only-if-cached with nothing usable answers 504.
+    if (requestCc['only-if-cached']) {
+      ctx.cacheResult = 'MISS';
+      throw gatewayTimeout('only-if-cached: the cache holds no answer for this request');
+    }
+    // A HEAD miss goes to the origin as HEAD; only GET answers are stored.
+    if (ctx.method === 'HEAD') return this.passThrough(ctx, fetch, { fwd: lookup.reason }, 'MISS', false);
+    return this.coalesce(ctx, fetch, lookup.key, mayWait, async (release) => {
+      const response = await fetch({ method: 'GET', path: ctx.path, headers: ctx.upstreamHeaders, body: null });
+      await this.answerUpstream(ctx, response, primary, { fwd: lookup.reason }, release);
+    });
+  }
+
+  /** Runs `work` as the one request at the backend for `key`, or waits for the one that is and looks again. */
+  private async coalesce(
+    ctx: ProxyContext,
+    fetch: FetchUpstream,
+    key: string,
+    mayWait: boolean,
+    work: (release: () => void) => Promise<void>,
+  ): Promise<void> {
+    const release = this.flights.lead(key);
+    if (!release && mayWait) {
+      this.counters.coalescedWaits++;
+      await this.flights.wait(key);
+      return this.read(ctx, fetch, false);
+    }
+    try {
+      await work(release ?? noop);
+    } finally {
+      release?.();
+    }
+  }
+
+  /** RFC 9111 §4.3: a conditional request with the stored validators; 304 refreshes the entry. */
+  private async revalidate(
+    ctx: ProxyContext,
+    fetch: FetchUpstream,
+    primary: string,
+    stored: StoredFound,
+    policy: Policy,
+    requestCc: Record<string, string | true>,
+    reason: 'stale' | 'request',
+    release: () => void,
+  ): Promise<void> {
+    const fwd: ForwardReason = reason;
+    const { headers, hasValidators } = this.conditionalHeaders(ctx.upstreamHeaders, policy);
+    this.counters.revalidations++;
+    let response: UpstreamResponse;
+    try {
+      response = await fetch({ method: 'GET', path: ctx.path, headers, body: null });
+    } catch (err) {
+      if (err instanceof GatewayError && mayServeStaleOnError(policy, requestCc, true, this.config.grace)) {
+        this.counters.staleServed++;
+        return this.answerStored(ctx, stored.entry, policy, 'STALE', { fwd: 'stale', detail: 'stale-if-error' });
+      }
+      throw err;
+    }
+    ctx.backend = response.backend;
+    if (response.status === 304 && hasValidators) {
+      discard(response.body);
+      const updated = this.afterNotModified(ctx, policy, response);
+      if (updated) {
+        this.counters.notModified++;
+        this.counters.hits++;
+        const entry = await this.entries.refresh(stored.key, stored.entry, updated);
+        return this.answerStored(ctx, entry, updated, 'HIT', { fwd, fwdStatus: 304 });
+      }
+      // A 304 about some other representation (RFC 9111 §4.3.4): ask again, unconditionally.
+      response = await fetch({ method: 'GET', path: ctx.path, headers: this.withoutConditionals(ctx.upstreamHeaders), body: null });
+      ctx.backend = response.backend;
+    }
+    // RFC 5861 §4: an error answer may be replaced by the stale entry.
+    if (response.status >= 500 && mayServeStaleOnError(policy, requestCc, false, this.config.grace)) {
+      discard(response.body);
+      this.counters.staleServed++;
+      return this.answerStored(ctx, stored.entry, policy, 'STALE', { fwd: 'stale', fwdStatus: response.status, detail: 'stale-if-error' });
+    }
+    return this.answerUpstream(ctx, response, primary, { fwd, fwdStatus: response.status }, release);
+  }
+
+  /** RFC 5861 §3: one background refresh per key while stale answers go out. */
+  private refreshInBackground(ctx: ProxyContext, fetch: FetchUpstream, primary: string, stored: StoredFound, policy: Policy): void {
+    const release = this.flights.lead(stored.key);
+    if (!release) return;
+    const { headers, hasValidators } = this.conditionalHeaders(ctx.upstreamHeaders, policy);
+    const requestHeaders = { ...ctx.req.headers };
+    const request = this.policyRequest(ctx);
+    const path = ctx.path;
+    const task = (async () => {
+      try {
+        this.counters.revalidations++;
+        const response = await fetch({ method: 'GET', path, headers, body: null });
+        if (response.status === 304 && hasValidators) {
+          discard(response.body);
+          const updated = this.afterNotModifiedFor(request, policy, response);
+          if (updated) {
+            this.counters.notModified++;
+            await this.entries.refresh(stored.key, stored.entry, updated);
+          }
+          return;
+        }
+        const fresh = this.policies.create(request, { status: response.status, headers: flattenHeaders(response.headers) });
+        const vary = this.storableVary(fresh, response);
+        const body = vary ? await readBounded(response.body, this.config.maxObjectBytes) : (discard(response.body), null);
+        if (vary && body) await this.entries.save(primary, path, requestHeaders, fresh, body, vary);
+      } catch {
+        // The stale entry keeps being served within its window; a later request tries again.
+      } finally {
+        release();
+      }
+    })();
+    this.background.add(task);
+    void task.finally(() => this.background.delete(task));
+  }
+
+  /** A full answer from upstream: streamed to the client, kept for the store when storable. */
+  private async answerUpstream(
+    ctx: ProxyContext,
+    response: UpstreamResponse,
+    primary: string,
+    parts: CacheStatusParts,
+    release: () => void,
+  ): Promise<void> {
+    ctx.backend = response.backend;
+    const policy = this.policies.create(this.policyRequest(ctx), { status: response.status, headers: flattenHeaders(response.headers) });
+    const vary = this.storableVary(policy, response);
+    // Not storable: waiters need not wait for the body, they fetch for themselves.
+    if (!vary) release();
+    this.counters.misses++;
+    this.mark(ctx, 'MISS');
+    // `stored` is the intent; a chunked body that outgrows max_object_bytes is dropped after the header went out.
+    ctx.res.writeHead(response.status, withCacheHeaders(response.headers, 'MISS', cacheStatus({ ...parts, stored: vary !== null })));
+    const outcome = await streamToClient(response.body, ctx.res, vary ? { limit: this.config.maxObjectBytes, onGiveUp: release } : null);
+    if (vary && outcome.kept) await this.entries.save(primary, ctx.path, ctx.req.headers, policy, outcome.kept, vary);
+  }
+
+  /** Methods and requests the cache does not answer: forwarded and streamed back as they are. */
+  private async passThrough(
+    ctx: ProxyContext,
+    fetch: FetchUpstream,
+    parts: CacheStatusParts,
+    result: CacheResult,
+    invalidates: boolean,
+  ): Promise<void> {
+    const hasBody = ctx.method !== 'GET' && ctx.method !== 'HEAD';
+    const response = await fetch({ method: ctx.method, path: ctx.path, headers: ctx.upstreamHeaders, body: hasBody ? ctx.req : null });
+    ctx.backend = response.backend;
+    // RFC 9111 §4.4: a non-error answer to an unsafe method invalidates the target URI, and
+    // Location / Content-Location when they are on the same origin. Done before the client
+    // sees the answer, so its next GET cannot get the old entry.
+    if (invalidates && response.status >= 200 && response.status < 400) await this.invalidateFor(ctx, response.headers);
+    if (result === 'MISS') this.counters.misses++;
+    else this.counters.bypasses++;
+    this.mark(ctx, result);
+    ctx.res.writeHead(response.status, withCacheHeaders(response.headers, result, cacheStatus(parts)));
+    await streamToClient(response.body, ctx.res, null);
+  }
+
+  private async invalidateFor(ctx: ProxyContext, headers: HeaderMap): Promise<void> {
+    const paths = new Set([ctx.path]);
+    for (const name of ['location', 'content-location']) {
+      const path = sameOriginPath(headers[name], ctx.scheme, ctx.host, ctx.path);
+      if (path) paths.add(path);
+    }
+    for (const path of paths) this.counters.invalidations += await this.entries.invalidate(ctx.scheme, ctx.host, path);
+  }
+
+  private answerStored(ctx: ProxyContext, entry: ResponseEntry, policy: Policy, result: CacheResult, parts: CacheStatusParts): void {
+    const status = policyStatus(policy);
+    const headers = withCacheHeaders(storedAnswerHeaders(policy, status, entry.body.length), result, cacheStatus(parts));
+    this.mark(ctx, result);
+    if (status >= 200 && status < 300 && clientValidatorMatches(ctx.req.headers, headers)) {
+      ctx.res.writeHead(304, notModifiedHeaders(headers));
+      ctx.res.end();
+      return;
+    }
+    ctx.res.writeHead(status, headers);
+    ctx.res.end(ctx.method === 'HEAD' || statusHasNoContent(status) ? undefined : entry.body);
+  }
+
+  /**
+   * SPEC §2 on top of the library's RFC 9111 §3 checks (method, status, no-store,
+   * private, Authorization): never Set-Cookie, never Vary: *, never a body known
+   * to be too large, and with the heuristic off (ttl = 0) only answers that carry
+   * explicit freshness or a validator. Resolves the Vary names, or null.
+   */
+  private storableVary(policy: Policy, response: UpstreamResponse): string[] | null {
+    if (!policy.storable()) return null;
+    const headers = flattenHeaders(response.headers);
+    if (headers['set-cookie'] !== undefined) return null;
+    const names = varyNames(headers.vary);
+    if (names === '*') return null;
+    const length = Number(headers['content-length']);
+    if (Number.isFinite(length) && length > this.config.maxObjectBytes) return null;
+    const usable =
+      hasExplicitFreshness(policy) ||
+      headers.etag !== undefined ||
+      headers['last-modified'] !== undefined ||
+      (this.config.ttl > 0 && HEURISTIC_STATUSES.has(response.status));
+    return usable ? names : null;
+  }
+
+  /**
+   * The request as the policy records it: only what RFC 9111 needs, so that
+   * no credentials or cookies end up in the store (the library would keep
+   * every request header of a response that has Vary).
+   */
+  private policyRequest(ctx: ProxyContext): CachePolicy.HttpRequest {
+    const source = ctx.req.headers;
+    const headers: CachePolicy.Headers = { host: ctx.host };
+    const cc = source['cache-control'];
+    if (typeof cc === 'string') headers['cache-control'] = normalizeCacheControl(cc);
+    if (source.pragma !== undefined) headers.pragma = String(source.pragma);
+    // RFC 9111 §3.5: only whether the request was authenticated matters.
+    if (source.authorization !== undefined) headers.authorization = 'present';
+    return { url: ctx.path, method: 'GET', headers };
+  }
+
+  /** RFC 9111 §4.3.1: the stored ETag in If-None-Match, Last-Modified in If-Modified-Since. */
+  private conditionalHeaders(upstream: HeaderMap, policy: Policy): { headers: HeaderMap; hasValidators: boolean } {
+    const headers = this.withoutConditionals(upstream);
+    const stored = storedHeaders(policy);
+    if (stored.etag) headers['if-none-match'] = stored.etag;
+    if (stored['last-modified']) headers['if-modified-since'] = stored['last-modified'];
+    return { headers, hasValidators: Boolean(stored.etag || stored['last-modified']) };
+  }
+
+  private withoutConditionals(upstream: HeaderMap): HeaderMap {
+    const headers = { ...upstream };
+    for (const name of CLIENT_CONDITIONALS) delete headers[name];
+    return headers;
+  }
+
+  private afterNotModified(ctx: ProxyContext, policy: Policy, response: UpstreamResponse): Policy | null {
+    return this.afterNotModifiedFor(this.policyRequest(ctx), policy, response);
+  }
+
+  /** RFC 9111 §4.3.4: the 304's fields replace the stored ones; null when it does not match the stored validators. */
+  private afterNotModifiedFor(request: CachePolicy.HttpRequest, policy: Policy, response: UpstreamResponse): Policy | null {
+    const notModified = flattenHeaders(response.headers);
+    const { policy: updated, matches } = policy.revalidatedPolicy(request, { status: 304, headers: notModified });
+    if (!matches) return null;
+    // The stored Age described the old copy; the 304 is a new first-hand answer (RFC 9111 §4.2.3).
+    if (notModified.age === undefined) delete storedHeaders(updated).age;
+    return updated;
+  }
+
+  private mark(ctx: ProxyContext, result: CacheResult): void {
+    ctx.cacheResult = result;
+    this.onResult?.(result, ctx);
+  }
+}
