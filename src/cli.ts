@@ -286,9 +286,10 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = result;
     return;
   }
-  for (const service of result) process.stdout.write(`pibl ${service.name} listening on ${serviceAddress(service)}\n`);
   const drainMs = name === 'up' || name === 'gateway' ? configFrom(args, gatewayFlagKeys).gateway.drainTimeoutMs : 5_000;
+  // Handlers first: a supervisor may signal as soon as it reads the address.
   stopOnSignals(() => result, drainMs);
+  for (const service of result) process.stdout.write(`pibl ${service.name} listening on ${serviceAddress(service)}\n`);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

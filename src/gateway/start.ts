@@ -175,13 +175,15 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         const grpcClosed = grpc?.close();
         // Stop accepting; idle keep-alive sockets go now, busy ones after their answer.
         const closed = app.close();
-        server.closeIdleConnections();
+        // Keep-alive sockets turn idle as their last answers finish; close each as it does.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         const drain = setTimeout(() => {
           for (const socket of sockets) socket.destroy();
         }, g.drainTimeoutMs);
         drain.unref();
         await closed;
         await grpcClosed;
+        clearInterval(sweep);
         clearTimeout(drain);
         await pool.close();
         log.flush();
