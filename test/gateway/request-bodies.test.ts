@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { backendLines, configFromIni } from '../helpers/config.js';
 import { gateway } from '../helpers/gateway.js';
@@ -52,6 +53,6 @@ test('a chunked request body (no Content-Length) streams through too', async (t)
   async function* parts() {
     for (let i = 0; i < 5; i++) yield Buffer.from(`part${i};`);
   }
-  const res = await request(`${gw.url}/chunked`, { method: 'POST', body: parts() });
+  const res = await request(`${gw.url}/chunked`, { method: 'POST', body: Readable.from(parts()) });
   assert.equal(await res.body.text(), 'part0;part1;part2;part3;part4;');
 });
