@@ -1,7 +1,8 @@
 import type { StoreStats } from './store.js';
 
 /** Counters since start; the store adds entries, bytes and evictions. */
-export interface CacheCounters {
+// Type aliases, not interfaces, so that they fit the admin routes' Record<string, number>.
+export type CacheCounters = {
   hits: number;
   misses: number;
   /** Answers from a stale entry: stale-while-revalidate, stale-if-error, grace, max-stale. */
@@ -15,7 +16,7 @@ export interface CacheCounters {
   notModified: number;
   /** Entries removed by unsafe methods (RFC 9111 §4.4) and purges. */
   invalidations: number;
-}
+};
 
 export type CacheStats = CacheCounters & StoreStats;
 

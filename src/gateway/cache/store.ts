@@ -28,11 +28,11 @@ export interface VaryMarker extends EntryBase {
   vary: string[];
 }
 
-export interface StoreStats {
+export type StoreStats = {
   entries: number;
   bytes: number;
   evictions: number;
-}
+};
 
 /**
  * Where entries live. Every implementation must pass

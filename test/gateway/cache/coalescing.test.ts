@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backend, cacheGateway, sleep } from './harness.js';
+
+test('50 concurrent cold requests for one URL make one backend request, and every one is answered', async (t) => {
+  const origin = await backend(t, (req, res) => {
+    req.resume();
+    // Slow enough that all 50 arrive while the first is at the backend.
+    setTimeout(() => {
+      res.writeHead(200, { 'cache-control': 'max-age=60', 'content-type': 'text/plain' });
+      res.end('coalesced body');
+    }, 300);
+  });
+  const gw = await cacheGateway(t, [origin]);
+  const answers = await Promise.all(Array.from({ length: 50 }, () => gw.get('/cold')));
+  assert.equal(origin.count('/cold'), 1);
+  for (const a of answers) {
+    assert.equal(a.status, 200);
+    assert.equal(a.body, 'coalesced body');
+  }
+  assert.equal(answers.filter((a) => a.headers['x-cache'] === 'MISS').length, 1);
+  assert.equal(answers.filter((a) => a.headers['x-cache'] === 'HIT').length, 49);
+  assert.equal(gw.cache.stats().coalescedWaits, 49);
+});
+
+test('a non-storable answer does not leave waiters hanging: each fetches for itself', async (t) => {
+  let open = 0;
+  const origin = await backend(t, (req, res, n) => {
+    req.resume();
+    open++;
+    setTimeout(() => {
+      open--;
+      res.writeHead(200, { 'cache-control': 'private', 'content-type': 'text/plain' });
+      res.end(`personal ${n}`);
+    }, 150);
+  });
+  const gw = await cacheGateway(t, [origin]);
+  const answers = await Promise.all(Array.from({ length: 10 }, () => gw.get('/private')));
+  assert.equal(origin.count('/private'), 10);
+  assert.equal(new Set(answers.map((a) => a.body)).size, 10, 'every client got its own answer');
+  for (const a of answers) assert.equal(a.headers['x-cache'], 'MISS');
+  assert.equal(open, 0);
+});
+
+test('waiters are released when the leader fails, and get the error themselves', async (t) => {
+  const origin = await backend(t, (req, res) => {
+    req.resume();
+    setTimeout(() => res.socket?.destroy(), 100);
+  });
+  const gw = await cacheGateway(t, [origin]);
+  const answers = await Promise.all(Array.from({ length: 5 }, () => gw.get('/broken')));
+  for (const a of answers) assert.ok(a.status >= 500, `status ${a.status}`);
+  await sleep(10);
+});
+
+test('concurrent requests for a stale entry make one revalidation', async (t) => {
+  const origin = await backend(t, (req, res, n) => {
+    req.resume();
+    const send = () => {
+      if (req.headers['if-none-match'] === '"e1"') {
+        res.writeHead(304, { 'cache-control': 'max-age=60', etag: '"e1"' });
+        res.end();
+      } else {
+        res.writeHead(200, { 'cache-control': 'max-age=1', etag: '"e1"' });
+        res.end('body');
+      }
+    };
+    if (n === 1) send();
+    else setTimeout(send, 200);
+  });
+  const gw = await cacheGateway(t, [origin]);
+  await gw.get('/stale');
+  await sleep(1_100);
+  const answers = await Promise.all(Array.from({ length: 20 }, () => gw.get('/stale')));
+  assert.equal(origin.count('/stale'), 2);
+  for (const a of answers) {
+    assert.equal(a.status, 200);
+    assert.equal(a.body, 'body');
+    assert.equal(a.headers['x-cache'], 'HIT');
+  }
+});

@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DiskStore } from '../../../src/gateway/cache/disk-store.js';
+import { tempDir } from '../../helpers/config.js';
+import { responseEntry, storeContract } from './store-contract.js';
+
+storeContract('disk', async ({ maxBytes }) => {
+  const { dir, remove } = tempDir('pibl-disk-store-');
+  const store = new DiskStore({ dir, maxBytes });
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    remove();
+  };
+  return store;
+});
+
+test('disk store: a new store on the same folder starts warm, with recency and the path index rebuilt', async (t) => {
+  const { dir, remove } = tempDir('pibl-disk-store-');
+  t.after(remove);
+  const first = new DiskStore({ dir, maxBytes: 1_000_000 });
+  await first.set('http://a/x?y=1', responseEntry('/x?y=1', 'kept across restarts', 1_000));
+  await first.set('http://b/x?y=1', responseEntry('/x?y=1', 'other host', 2_000));
+  await first.close();
+
+  const second = new DiskStore({ dir, maxBytes: 1_000_000 });
+  t.after(() => second.close());
+  const got = await second.get('http://a/x?y=1');
+  assert.equal(got?.kind === 'response' && got.body.toString(), 'kept across restarts');
+  assert.deepEqual((await second.keysForPath('/x?y=1')).sort(), ['http://a/x?y=1', 'http://b/x?y=1']);
+  assert.equal(second.stats().entries, 2);
+});
+
+test('disk store: file names are hashes inside the folder, never request text', async (t) => {
+  const { dir, remove } = tempDir('pibl-disk-store-');
+  t.after(remove);
+  const store = new DiskStore({ dir, maxBytes: 1_000_000 });
+  t.after(() => store.close());
+  await store.set('http://a/../../escape', responseEntry('/../../escape', 'x'));
+  const names = readdirSync(dir);
+  assert.equal(names.length, 1);
+  assert.match(names[0]!, /^[0-9a-f]{64}\.entry$/);
+});
+
+test('disk store: a restart over a smaller bound keeps the newest entries', async (t) => {
+  const { dir, remove } = tempDir('pibl-disk-store-');
+  t.after(remove);
+  const first = new DiskStore({ dir, maxBytes: 1_000_000 });
+  for (let i = 0; i < 5; i++) await first.set(`http://a/${i}`, responseEntry(`/${i}`, 'z'.repeat(2_000), 1_000 + i));
+  await first.close();
+  const second = new DiskStore({ dir, maxBytes: 6_000 });
+  t.after(() => second.close());
+  assert.equal(await second.get('http://a/0'), undefined);
+  assert.ok(await second.get('http://a/4'));
+  assert.ok(second.stats().bytes <= 6_000);
+});
+
+test('disk store: leftover temporary files and unreadable entries are dropped at start', async (t) => {
+  const { dir, remove } = tempDir('pibl-disk-store-');
+  t.after(remove);
+  writeFileSync(join(dir, 'abc.entry.1.2.tmp'), 'half written');
+  writeFileSync(join(dir, `${'0'.repeat(64)}.entry`), 'not an entry');
+  const store = new DiskStore({ dir, maxBytes: 1_000_000 });
+  t.after(() => store.close());
+  assert.deepEqual(await store.keysForPath('/'), []);
+  assert.equal(store.stats().entries, 0);
+  assert.deepEqual(readdirSync(join(dir)), []);
+});

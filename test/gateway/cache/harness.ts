@@ -1,0 +1,154 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { request } from 'undici';
+import { createResponseCache, type ResponseCache } from '../../../src/gateway/cache/index.js';
+import { startGateway, type GatewayService } from '../../../src/gateway/start.js';
+import { backendLines, configFromIni } from '../../helpers/config.js';
+import { logLines } from '../../helpers/gateway.js';
+import { httpServer } from '../../helpers/servers.js';
+
+/**
+ * The cache tests' world: real backends (node:http on ephemeral loopback
+ * ports) behind a real gateway (startGateway) with a real ResponseCache,
+ * driven over HTTP with undici. Everything started here is closed by the
+ * test's `after` hooks.
+ */
+
+interface Cleanup {
+  after(fn: () => unknown): void;
+}
+
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** `n` counts the requests for this URL so far, this one included (1-based). */
+export type BackendHandler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
+
+export interface Backend {
+  port: number;
+  /** Requests seen, health probes excluded. */
+  seen: SeenRequest[];
+  /** How many requests for `url` (path and query) it saw; all of them without `url`. */
+  count(url?: string): number;
+  handler: BackendHandler;
+  /** Stops at once, cutting open connections, as a crash would. */
+  kill(): Promise<void>;
+}
+
+export async function backend(t: Cleanup, handler: BackendHandler): Promise<Backend> {
+  const seen: SeenRequest[] = [];
+  const perUrl = new Map<string, number>();
+  const result: Backend = {
+    port: 0,
+    seen,
+    count: (url) => (url === undefined ? seen.length : seen.filter((r) => r.url === url).length),
+    handler,
+    kill: async () => {},
+  };
+  const server = await httpServer((req, res) => {
+    if (req.headers['user-agent'] === 'pibl-health-check') {
+      res.end('ok');
+      return;
+    }
+    const url = req.url ?? '/';
+    const n = (perUrl.get(url) ?? 0) + 1;
+    perUrl.set(url, n);
+    seen.push({ method: req.method ?? 'GET', url, headers: req.headers });
+    result.handler(req, res, n);
+  });
+  result.port = server.port;
+  let killed = false;
+  result.kill = async () => {
+    if (killed) return;
+    killed = true;
+    await server.kill();
+  };
+  t.after(() => result.kill());
+  return result;
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface CacheGateway {
+  url: string;
+  service: GatewayService;
+  cache: ResponseCache;
+  logs: string[];
+  get(path: string, headers?: Record<string, string>): Promise<Answer>;
+  send(method: string, path: string, options?: { headers?: Record<string, string>; body?: string }): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+/**
+ * A gateway in front of `backends` with the cache on. `cacheIni` holds extra
+ * `[cache]` keys (ttl, grace, max_object_bytes, store, dir, ...). Active
+ * probes are slowed down so that they never count in the tests; a killed
+ * backend is ejected on its first failed request (max_fails = 1).
+ */
+export async function cacheGateway(t: Cleanup, backends: Array<Backend | number>, cacheIni = ''): Promise<CacheGateway> {
+  const ports = backends.map((b) => (typeof b === 'number' ? b : b.port));
+  const config = configFromIni(
+    `${backendLines(ports)}\n[balancer]\nheartbeat_interval = 3600\nmax_fails = 1\n[cache]\nenabled = true\n${cacheIni}\n`,
+  );
+  const cache = createResponseCache(config.cache);
+  const sink = logLines();
+  const service = await startGateway(config, { cache, logSink: sink });
+  const url = `http://127.0.0.1:${service.port}`;
+  let closed: Promise<void> | null = null;
+  const gateway: CacheGateway = {
+    url,
+    service,
+    cache,
+    logs: sink.lines,
+    get: (path, headers) => send(url, 'GET', path, { headers }),
+    send: (method, path, options = {}) => send(url, method, path, options),
+    close: () =>
+      (closed ??= (async () => {
+        await service.close();
+        await cache.close();
+      })()),
+  };
+  t.after(() => gateway.close());
+  return gateway;
+}
+
+async function send(
+  base: string,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string> | undefined; body?: string | undefined },
+): Promise<Answer> {
+  const res = await request(base + path, {
+    method: method as 'GET',
+    headers: options.headers,
+    body: options.body,
+  });
+  return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every 20 ms until it is true or `timeoutMs` passes; returns the last result. */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 3_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+}
+
+/** A backend handler that answers `body` with the given headers (and counts nothing else). */
+export function answer(headers: Record<string, string | string[]>, body: string | ((n: number) => string) = 'ok', status = 200): BackendHandler {
+  return (req, res, n) => {
+    req.resume();
+    res.writeHead(status, headers);
+    res.end(typeof body === 'function' ? body(n) : body);
+  };
+}
