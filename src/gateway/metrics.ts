@@ -72,3 +72,24 @@ export class GatewayMetrics {
     this.duration.observe({ cache: cacheLabel }, seconds);
   }
 }
+
+/**
+ * The response cache's figures, read from its stats at scrape time so the
+ * hot path pays nothing for them.
+ */
+export function registerCacheMetrics(registry: Registry, stats: () => Record<string, number>): void {
+  const registers = [registry];
+  const gauge = (name: string, help: string, field: string) =>
+    new Gauge({ name, help, registers, collect() { this.set(stats()[field] ?? 0); } });
+  const counter = (name: string, help: string, field: string) =>
+    new Counter({ name, help, registers, collect() { this.reset(); this.inc(stats()[field] ?? 0); } });
+  gauge('pibl_cache_entries', 'Entries in the response cache', 'entries');
+  gauge('pibl_cache_bytes', 'Bytes held by the response cache (bodies plus bookkeeping)', 'bytes');
+  counter('pibl_cache_evictions_total', 'Entries evicted to stay under max_bytes', 'evictions');
+  counter('pibl_cache_hits_total', 'Answers served fresh from the cache', 'hits');
+  counter('pibl_cache_misses_total', 'Lookups that went to a backend', 'misses');
+  counter('pibl_cache_stale_served_total', 'Answers served from a stale entry (stale-while-revalidate, stale-if-error, grace)', 'staleServed');
+  counter('pibl_cache_coalesced_waits_total', 'Requests that waited for another request\'s fetch instead of making their own', 'coalescedWaits');
+  counter('pibl_cache_revalidations_total', 'Conditional requests sent for stale or no-cache entries', 'revalidations');
+  counter('pibl_cache_invalidations_total', 'Entries removed by unsafe methods and purges', 'invalidations');
+}

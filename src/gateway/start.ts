@@ -11,7 +11,7 @@ import { adminRoutes, type CacheAdmin } from './admin-routes.js';
 import { BackendPool, type Backend } from './backend-pool.js';
 import { onClientError } from './client-error.js';
 import { HealthMonitor } from './health-monitor.js';
-import { GatewayMetrics } from './metrics.js';
+import { GatewayMetrics, registerCacheMetrics } from './metrics.js';
 import { createProxyHandler, type CacheHandler } from './proxy-handler.js';
 import { Upstream } from './upstream.js';
 import { createUpgradeHandler } from './websocket.js';
@@ -25,11 +25,13 @@ export interface GatewayService extends Service {
   readonly log: AccessLog;
 }
 
+export type GatewayCache = CacheHandler & CacheAdmin & { close(): Promise<void> };
+
 export interface GatewayDeps {
   /** Where log lines go (default stdout). */
   logSink?: LogSink;
-  /** The response cache, when [cache] enabled; built by the caller (see stack/). */
-  cache?: (CacheHandler & CacheAdmin) | null;
+  /** Replaces the response cache made from [cache] (null: none). */
+  cache?: GatewayCache | null;
   /** Extra Fastify plugins (the kv and herd adapters, the dashboard). */
   plugins?: ((app: import('fastify').FastifyInstance) => Promise<void>)[];
 }
@@ -47,7 +49,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const strategy = createStrategy<Backend>(config.balancer.strategy);
   const registry = createRegistry();
   const metrics = new GatewayMetrics(registry, () => pool.all);
-  const cache = deps.cache ?? null;
+  const cache: GatewayCache | null =
+    deps.cache !== undefined ? deps.cache : config.cache.enabled ? (await import('./cache/index.js')).createResponseCache(config.cache) : null;
   const upstream = new Upstream({
     pool,
     strategy,
@@ -55,6 +58,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     retries: config.balancer.retries,
     retryAfterS: Math.max(1, Math.ceil(config.balancer.heartbeatIntervalMs / 1000)),
   });
+  if (cache) registerCacheMetrics(registry, () => cache.stats());
   upstream.onAttempt = (backend, error) => {
     if (error) metrics.backendFailures.inc({ backend: backend.name, reason: error });
   };
@@ -129,6 +133,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     await app.listen({ host: g.host, port: g.port });
   } catch (err) {
     await pool.destroy();
+    await cache?.close();
     const code = (err as NodeJS.ErrnoException).code;
     const { PiblError } = await import('../common/errors.js');
     if (code === 'EADDRINUSE') throw new PiblError('PIBL_ERR_PORT_IN_USE', `gateway: port ${g.port} on ${g.host} is already in use`);
@@ -186,6 +191,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         clearInterval(sweep);
         clearTimeout(drain);
         await pool.close();
+        await cache?.close();
         log.flush();
       })();
       return closing;
