@@ -70,3 +70,15 @@ test('a silent client does not stop or slow the others', async () => {
     for (const s of silent) s.destroy();
   }
 });
+
+test('a 1 MB line and random bytes sent alongside normal traffic do not disturb it', async () => {
+  for (const [name, port] of targets) {
+    const noise = [
+      rawExchange(port, `GET ${'b'.repeat(1024 * 1024)}`, { end: false }),
+      rawExchange(port, randomBytes(64 * 1024)),
+    ];
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => ask(port, `GET article/${1 + (i % 4)}`)));
+    for (const a of answers) assert.equal(a.status, 'OK', name);
+    for (const { closedByServer } of await Promise.all(noise)) assert.equal(closedByServer, true, name);
+  }
+});
