@@ -1,0 +1,91 @@
+import { connect, type ClientHttp2Session, type SecureClientSessionOptions } from 'node:http2';
+import type { Backend } from '../backend-pool.js';
+
+/** Why a session could not be had: the errno-style code goes to health and the log. */
+export class ConnectError extends Error {
+  constructor(
+    readonly backend: Backend,
+    readonly reason: string,
+  ) {
+    super(`${backend.name} (${backend.address}): ${reason}`);
+  }
+}
+
+export interface BackendSessionsOptions {
+  connectTimeoutMs: number;
+  /** HTTP/2 SETTINGS sent to backends (window sizes). */
+  settings?: SecureClientSessionOptions['settings'];
+}
+
+interface Entry {
+  session: ClientHttp2Session;
+  ready: Promise<ClientHttp2Session>;
+}
+
+/**
+ * One persistent HTTP/2 connection per backend, shared by every call to it,
+ * as gRPC clients do: streams are cheap, connections are not. A session
+ * that closes or receives GOAWAY is forgotten so the next call dials again;
+ * its streams in flight finish on it (GOAWAY) or fail (close).
+ */
+export class BackendSessions {
+  private readonly entries = new Map<Backend, Entry>();
+  private readonly all = new Set<ClientHttp2Session>();
+  private closed = false;
+
+  constructor(private readonly options: BackendSessionsOptions) {}
+
+  /** A connected session to `backend`; rejects with ConnectError when it cannot be reached in time. */
+  get(backend: Backend): Promise<ClientHttp2Session> {
+    const current = this.entries.get(backend);
+    if (current && !current.session.closed && !current.session.destroyed) return current.ready;
+    if (this.closed) return Promise.reject(new ConnectError(backend, 'gateway closing'));
+    return this.dial(backend);
+  }
+
+  private dial(backend: Backend): Promise<ClientHttp2Session> {
+    const session = connect(`http://${backend.address}`, this.options.settings ? { settings: this.options.settings } : {});
+    this.all.add(session);
+    const forget = () => {
+      if (this.entries.get(backend)?.session === session) this.entries.delete(backend);
+    };
+    // The first error names the cause (ECONNREFUSED, connect timeout); the 'close' that follows is vaguer.
+    let dialError: string | undefined;
+    session.on('error', (err: NodeJS.ErrnoException) => {
+      forget();
+      dialError ??= err.code ?? err.message;
+    });
+    session.on('goaway', forget);
+    const ready = new Promise<ClientHttp2Session>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        dialError ??= 'connect timeout';
+        session.destroy();
+      }, this.options.connectTimeoutMs);
+      session.once('connect', () => {
+        clearTimeout(timer);
+        // Idle backend connections must not keep the process alive.
+        session.unref();
+        resolve(session);
+      });
+      session.once('close', () => {
+        clearTimeout(timer);
+        forget();
+        this.all.delete(session);
+        reject(new ConnectError(backend, dialError ?? 'closed before connecting'));
+      });
+    });
+    this.entries.set(backend, { session, ready });
+    return ready;
+  }
+
+  /** Gracefully: streams in flight may finish (bounded by the caller), no new ones start. */
+  close(): void {
+    this.closed = true;
+    for (const session of this.all) session.close();
+  }
+
+  destroy(): void {
+    this.closed = true;
+    for (const session of this.all) session.destroy();
+  }
+}

@@ -1,0 +1,241 @@
+import { constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import type { Strategy } from '../../common/strategies.js';
+import type { Backend, BackendPool } from '../backend-pool.js';
+import type { HealthMonitor } from '../health-monitor.js';
+import { ConnectError, type BackendSessions } from './backend-sessions.js';
+import { formatGrpcTimeout, parseGrpcTimeout } from './deadline.js';
+import { backendRequestHeaders, clientResponseHeaders, clientTrailers, isTrailersOnly } from './metadata.js';
+import { encodeGrpcMessage, GrpcStatus, statusForRstCode } from './status.js';
+
+export interface CallContext {
+  pool: BackendPool;
+  health: HealthMonitor;
+  strategy: Strategy<Backend>;
+  sessions: BackendSessions;
+  retries: number;
+  onDone(outcome: CallOutcome): void;
+}
+
+export interface CallOutcome {
+  path: string;
+  clientIp: string;
+  /** The gRPC status the client was given (or would have been, had it stayed). */
+  status: number;
+  /** The HTTP status of the response (200 for every gRPC answer). */
+  httpStatus: number;
+  seconds: number;
+  backend: Backend | null;
+}
+
+/**
+ * A grpc-js client cancels at its own deadline, computed a little before
+ * ours (it started the clock first); a cancel this close to our deadline is
+ * the deadline, not the user giving up.
+ */
+const DEADLINE_SLACK_MS = 20;
+
+const statusOf = (headers: IncomingHttpHeaders | OutgoingHttpHeaders): number => {
+  const value = Number(headers['grpc-status']);
+  return Number.isInteger(value) ? value : GrpcStatus.UNKNOWN;
+};
+
+/**
+ * One gRPC call through the gateway: choose a backend, open a stream on its
+ * session, then copy both ways with backpressure (pipe) and pass the
+ * backend's headers and trailers through. Until a backend has the call,
+ * connect failures move it to the next backend; after that, whatever goes
+ * wrong ends the call with a gRPC status in trailers, never a bare reset.
+ */
+export class ProxiedCall {
+  private readonly started = process.hrtime.bigint();
+  private readonly path: string;
+  private readonly deadlineAt: number | null = null;
+  private readonly deadlineTimer: NodeJS.Timeout | null = null;
+  private readonly tried = new Set<Backend>();
+  private readonly failures: string[] = [];
+  private backend: Backend | null = null;
+  private upstream: ClientHttp2Stream | null = null;
+  /** The backend's trailers, once they came. */
+  private backendTrailers: IncomingHttpHeaders | null = null;
+  /** Trailers of the gateway's own making (deadline, backend lost) that replace the backend's. */
+  private ownTrailers: OutgoingHttpHeaders | null = null;
+  private waitingForTrailers = false;
+  private finished = false;
+
+  constructor(
+    private readonly ctx: CallContext,
+    private readonly stream: ServerHttp2Stream,
+    private readonly headers: IncomingHttpHeaders,
+  ) {
+    this.path = String(headers[':path'] ?? '/');
+    stream.on('error', () => {});
+    stream.on('close', () => this.clientClosed());
+    stream.on('wantTrailers', () => this.sendTrailers());
+    const timeoutMs = parseGrpcTimeout(headers['grpc-timeout']);
+    if (timeoutMs !== null) {
+      this.deadlineAt = Date.now() + timeoutMs;
+      this.deadlineTimer = setTimeout(() => this.deadlineExceeded(), timeoutMs);
+    }
+  }
+
+  start(): void {
+    const contentType = String(this.headers['content-type'] ?? '');
+    if (this.headers[':method'] !== 'POST' || !contentType.startsWith('application/grpc')) {
+      // gRPC over HTTP/2: a request that is not gRPC gets 415 so that a confused client sees why.
+      if (!this.stream.destroyed) this.stream.respond({ ':status': 415, 'content-type': 'text/plain' }, { endStream: true });
+      this.done(GrpcStatus.UNKNOWN, 415);
+      return;
+    }
+    void this.dispatch();
+  }
+
+  private poolName(): string {
+    return `pool [${this.ctx.pool.all.map((b) => b.name).join(', ')}]`;
+  }
+
+  /** Picks backends until one takes the call; each failed connect is a passive health failure. */
+  private async dispatch(): Promise<void> {
+    for (;;) {
+      const backend = this.ctx.strategy.pick(this.ctx.pool.healthy(), this.tried);
+      if (!backend) {
+        const message = this.failures.length
+          ? `no backend could take the call (${this.failures.join('; ')}) in ${this.poolName()}`
+          : `no healthy backend in ${this.poolName()}`;
+        this.finish(GrpcStatus.UNAVAILABLE, message);
+        return;
+      }
+      this.tried.add(backend);
+      let session: ClientHttp2Session;
+      try {
+        session = await this.ctx.sessions.get(backend);
+        if (this.finished || this.ownTrailers) return;
+        this.forward(backend, session);
+        return;
+      } catch (err) {
+        if (this.finished || this.ownTrailers) return;
+        const reason = err instanceof ConnectError ? err.reason : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+        this.ctx.health.recordFailure(backend, reason);
+        this.failures.push(`${backend.name}: ${reason}`);
+        if (this.tried.size > this.ctx.retries) {
+          this.finish(GrpcStatus.UNAVAILABLE, `no backend could take the call (${this.failures.join('; ')}) in ${this.poolName()}`);
+          return;
+        }
+      }
+    }
+  }
+
+  /** Throws (session already gone) before anything was sent, so dispatch can try the next backend. */
+  private forward(backend: Backend, session: ClientHttp2Session): void {
+    const remaining = this.deadlineAt === null ? null : formatGrpcTimeout(this.deadlineAt - Date.now());
+    const upstream = session.request(backendRequestHeaders(this.headers, this.path, remaining), { endStream: false });
+    this.backend = backend;
+    this.upstream = upstream;
+    backend.inFlight++;
+    backend.requests++;
+    upstream.on('error', () => {});
+    upstream.on('response', (headers) => {
+      this.ctx.health.recordSuccess(backend);
+      if (this.finished || this.ownTrailers || this.stream.destroyed) return;
+      if (isTrailersOnly(headers)) {
+        this.stream.respond(clientResponseHeaders(headers), { endStream: true });
+        this.done(statusOf(headers), Number(headers[':status'] ?? 200));
+        return;
+      }
+      this.stream.respond(clientResponseHeaders(headers), { waitForTrailers: true });
+      upstream.pipe(this.stream);
+    });
+    upstream.on('trailers', (trailers) => {
+      this.backendTrailers = trailers;
+      if (this.waitingForTrailers) this.sendTrailers();
+    });
+    upstream.on('close', () => {
+      backend.inFlight--;
+      this.upstreamClosed(upstream);
+    });
+    this.stream.pipe(upstream);
+  }
+
+  private upstreamClosed(upstream: ClientHttp2Stream): void {
+    if (this.finished || this.ownTrailers) return;
+    if (this.backendTrailers) {
+      if (this.waitingForTrailers) this.sendTrailers();
+      return;
+    }
+    const name = this.backend?.name ?? 'backend';
+    const code = upstream.rstCode ?? constants.NGHTTP2_NO_ERROR;
+    if (!this.stream.headersSent && this.backend) this.ctx.health.recordFailure(this.backend, `stream reset (code ${code})`);
+    const message =
+      code === constants.NGHTTP2_NO_ERROR ? `backend ${name} closed the call without a status` : `backend ${name} reset the call (HTTP/2 error ${code})`;
+    this.finish(code === constants.NGHTTP2_NO_ERROR ? GrpcStatus.UNAVAILABLE : statusForRstCode(code), message);
+  }
+
+  private deadlineExceeded(): void {
+    if (this.finished || this.ownTrailers) return;
+    this.finish(GrpcStatus.DEADLINE_EXCEEDED, 'deadline exceeded at the gateway');
+  }
+
+  /** The client reset or went away: the backend is told with RST_STREAM(CANCEL), as a direct client would. */
+  private clientClosed(): void {
+    this.cancelUpstream();
+    if (this.finished) return;
+    if (this.ownTrailers) {
+      this.done(statusOf(this.ownTrailers), this.stream.headersSent ? 200 : 0);
+      return;
+    }
+    const atDeadline = this.deadlineAt !== null && Date.now() >= this.deadlineAt - DEADLINE_SLACK_MS;
+    this.done(atDeadline ? GrpcStatus.DEADLINE_EXCEEDED : GrpcStatus.CANCELLED, this.stream.headersSent ? 200 : 0);
+  }
+
+  private cancelUpstream(): void {
+    const upstream = this.upstream;
+    if (upstream && !upstream.closed && !upstream.destroyed) upstream.close(constants.NGHTTP2_CANCEL);
+  }
+
+  /** Ends the call with a status of the gateway's own: Trailers-Only if nothing was sent yet, else after the data already sent. */
+  private finish(status: number, message: string): void {
+    if (this.finished || this.ownTrailers) return;
+    const trailers: OutgoingHttpHeaders = { 'grpc-status': String(status), 'grpc-message': encodeGrpcMessage(message) };
+    this.ownTrailers = trailers;
+    this.upstream?.unpipe(this.stream);
+    this.cancelUpstream();
+    // Whatever the client still sends has nowhere to go; reading it keeps its window open so it can finish.
+    this.stream.unpipe();
+    this.stream.resume();
+    if (this.stream.destroyed || this.stream.closed) {
+      this.done(status, 0);
+    } else if (!this.stream.headersSent) {
+      this.stream.respond({ ':status': 200, 'content-type': 'application/grpc', ...trailers }, { endStream: true });
+      this.done(status, 200);
+    } else if (this.waitingForTrailers) {
+      this.sendTrailers();
+    } else if (!this.stream.writableEnded) {
+      this.stream.end();
+    }
+  }
+
+  /** 'wantTrailers': the last DATA frame is queued. The backend's trailers may still be on their way. */
+  private sendTrailers(): void {
+    if (this.finished) return;
+    const trailers = this.ownTrailers ?? (this.backendTrailers ? clientTrailers(this.backendTrailers) : null);
+    if (!trailers) {
+      this.waitingForTrailers = true;
+      return;
+    }
+    if (!this.stream.destroyed && !this.stream.closed) this.stream.sendTrailers(trailers);
+    this.done(statusOf(trailers), 200);
+  }
+
+  private done(status: number, httpStatus: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.ctx.onDone({
+      path: this.path,
+      clientIp: this.stream.session?.socket?.remoteAddress ?? '-',
+      status,
+      httpStatus,
+      seconds: Number(process.hrtime.bigint() - this.started) / 1e9,
+      backend: this.backend,
+    });
+  }
+}
