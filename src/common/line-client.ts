@@ -88,17 +88,18 @@ export class LineClient {
   /**
    * Sends `line` (a newline is added when missing) and resolves with the
    * answer line without its newline. Rejects with a LineClientError.
+   * `timeoutMs` overrides the client's for this request (health probes want less).
    */
-  request(line: string): Promise<string> {
+  request(line: string, { timeoutMs = this.timeoutMs }: { timeoutMs?: number } = {}): Promise<string> {
     if (this.closed) return Promise.reject(new LineClientError('client_closed', `${this.address}: client closed`));
     const payload = line.endsWith('\n') ? line : `${line}\n`;
     return new Promise<string>((resolve, reject) => {
       let settled = false;
       let current: Connection | undefined;
       const timer = setTimeout(() => {
-        fail(new LineClientError('timeout', `${this.address}: no answer within ${this.timeoutMs} ms`));
+        fail(new LineClientError('timeout', `${this.address}: no answer within ${timeoutMs} ms`));
         if (current) this.destroy(current);
-      }, this.timeoutMs);
+      }, timeoutMs);
       const fail = (err: LineClientError) => {
         if (settled) return;
         settled = true;

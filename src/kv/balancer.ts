@@ -34,7 +34,8 @@ export interface BalancerOptions {
 export async function startBalancer(options: BalancerOptions): Promise<Service> {
   const clientOptions = { timeoutMs: options.requestTimeoutMs ?? 5_000, keepAlive: options.upstreamKeepAlive ?? true };
   const threshold = options.failThreshold ?? 3;
-  const upstreams = options.proxies.map((p) => new KvUpstream(p, threshold, clientOptions));
+  const pollTimeoutMs = Math.min(clientOptions.timeoutMs, Math.max(options.pollIntervalMs, 1_000));
+  const upstreams = options.proxies.map((p) => new KvUpstream(p, threshold, clientOptions, pollTimeoutMs));
   const rr = roundRobin<KvUpstream>();
   const strategy: Strategy<KvUpstream> = options.strategy === 'round_robin' ? rr : leastLoaded<KvUpstream>();
   let lastPicked = 0;

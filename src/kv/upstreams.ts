@@ -27,6 +27,8 @@ export class KvUpstream implements Balanceable {
     target: HostPort,
     private readonly failThreshold: number,
     clientOptions: { timeoutMs: number; keepAlive: boolean },
+    /** A poll must not outlive the next one by much, or a hung node would take minutes to eject. */
+    private readonly pollTimeoutMs: number,
   ) {
     this.address = formatHostPort(target);
     this.client = new LineClient({ ...target, ...clientOptions, maxSockets: 256 });
@@ -59,7 +61,7 @@ export class KvUpstream implements Balanceable {
     if (this.polling) return;
     this.polling = true;
     try {
-      const answer = decodeAnswer(await this.client.request('METRICS'));
+      const answer = decodeAnswer(await this.client.request('METRICS', { timeoutMs: this.pollTimeoutMs }));
       const data = answer?.data;
       if (answer?.status !== KV_STATUS.OK || !data || typeof data !== 'object') throw new Error('bad METRICS answer');
       this.metrics = data as Record<string, unknown>;
