@@ -85,16 +85,23 @@ export interface CacheGateway {
   close(): Promise<void>;
 }
 
+export interface GatewayOptions {
+  /** The section-less `ttl` key (seconds of heuristic freshness); the default is the built-in one. */
+  ttl?: number;
+  /** Extra `[cache]` lines: grace, max_bytes, max_object_bytes, store, dir. */
+  cacheIni?: string;
+}
+
 /**
- * A gateway in front of `backends` with the cache on. `cacheIni` holds extra
- * `[cache]` keys (ttl, grace, max_object_bytes, store, dir, ...). Active
+ * A gateway in front of `backends` with the cache on. Active
  * probes are slowed down so that they never count in the tests; a killed
  * backend is ejected on its first failed request (max_fails = 1).
  */
-export async function cacheGateway(t: Cleanup, backends: Array<Backend | number>, cacheIni = ''): Promise<CacheGateway> {
+export async function cacheGateway(t: Cleanup, backends: Array<Backend | number>, options: GatewayOptions = {}): Promise<CacheGateway> {
   const ports = backends.map((b) => (typeof b === 'number' ? b : b.port));
+  const ttl = options.ttl === undefined ? '' : `ttl = ${options.ttl}\n`;
   const config = configFromIni(
-    `${backendLines(ports)}\n[balancer]\nheartbeat_interval = 3600\nmax_fails = 1\n[cache]\nenabled = true\n${cacheIni}\n`,
+    `${ttl}${backendLines(ports)}\n[balancer]\nheartbeat_interval = 3600\nmax_fails = 1\n[cache]\nenabled = true\n${options.cacheIni ?? ''}\n`,
   );
   const cache = createResponseCache(config.cache);
   const sink = logLines();

@@ -23,7 +23,7 @@ test('a cacheable GET is a MISS, then a HIT answered without touching a backend'
 
 test('the access log marks cache answers as the original proxy did', async (t) => {
   const origin = await backend(t, answer({ 'cache-control': 'max-age=60' }, 'x'));
-  const gw = await cacheGateway(t, [origin], '');
+  const gw = await cacheGateway(t, [origin]);
   await gw.get('/logged');
   await gw.get('/logged');
   assert.ok(gw.logs.some((line) => line.startsWith('[*] Request done. Cache response to => ')), gw.logs.join(''));

@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backend, cacheGateway, type Backend } from './harness.js';
+
+/** Two identical GETs; the answer must come from the backend both times. */
+async function notStored(
+  t: Parameters<typeof backend>[0],
+  headers: Record<string, string | string[]>,
+  options: { status?: number; request?: Record<string, string>; body?: string; cacheIni?: string } = {},
+): Promise<Backend> {
+  const origin = await backend(t, (req, res, n) => {
+    req.resume();
+    res.writeHead(options.status ?? 200, headers);
+    res.end(options.body ?? `n=${n}`);
+  });
+  const gw = await cacheGateway(t, [origin], { ttl: 180, cacheIni: options.cacheIni ?? '' });
+  const first = await gw.get('/ns', options.request);
+  assert.equal(first.headers['x-cache'], 'MISS');
+  assert.doesNotMatch(String(first.headers['cache-status']), /stored/);
+  const second = await gw.get('/ns', options.request);
+  assert.equal(second.headers['x-cache'], 'MISS');
+  assert.equal(origin.count('/ns'), 2);
+  assert.equal(gw.cache.stats().entries, 0);
+  return origin;
+}
+
+test('never stored: Cache-Control: no-store', async (t) => {
+  await notStored(t, { 'cache-control': 'max-age=60, no-store' });
+});
+
+test('never stored: Cache-Control: private', async (t) => {
+  await notStored(t, { 'cache-control': 'private, max-age=60' });
+});
+
+test('never stored: a response with Set-Cookie', async (t) => {
+  await notStored(t, { 'cache-control': 'max-age=60', 'set-cookie': 'session=abc' });
+});
+
+test('never stored: a request with no-store', async (t) => {
+  await notStored(t, { 'cache-control': 'max-age=60' }, { request: { 'cache-control': 'no-store' } });
+});
+
+test('never stored: the answer to a request with Authorization, unless public or s-maxage', async (t) => {
+  await notStored(t, { 'cache-control': 'max-age=60' }, { request: { authorization: 'Bearer secret' } });
+  for (const cc of ['public, max-age=60', 's-maxage=60']) {
+    const origin = await backend(t, (req, res, n) => {
+      req.resume();
+      res.writeHead(200, { 'cache-control': cc });
+      res.end(`n=${n}`);
+    });
+    const gw = await cacheGateway(t, [origin]);
+    await gw.get('/auth', { authorization: 'Bearer secret' });
+    const second = await gw.get('/auth', { authorization: 'Bearer secret' });
+    assert.equal(second.headers['x-cache'], 'HIT', cc);
+    assert.equal(origin.count('/auth'), 1, cc);
+  }
+});
+
+test('never stored: a partial (206) answer', async (t) => {
+  await notStored(t, { 'cache-control': 'max-age=60', 'content-range': 'bytes 0-3/10' }, { status: 206, body: 'abcd' });
+});
+
+test('never stored: a body over max_object_bytes, with or without Content-Length', async (t) => {
+  await notStored(t, { 'cache-control': 'max-age=60', 'content-length': '2000' }, { body: 'x'.repeat(2_000), cacheIni: 'max_object_bytes = 1000' });
+  // Chunked: the limit is discovered while streaming (Cache-Status already said `stored`, the
+  // intent); the client still gets every byte and nothing is kept.
+  const origin = await backend(t, (req, res) => {
+    req.resume();
+    res.writeHead(200, { 'cache-control': 'max-age=60' });
+    res.write('y'.repeat(600));
+    res.end('y'.repeat(600));
+  });
+  const gw = await cacheGateway(t, [origin], { cacheIni: 'max_object_bytes = 1000' });
+  const first = await gw.get('/chunked');
+  assert.equal(first.body.length, 1_200);
+  const second = await gw.get('/chunked');
+  assert.equal(second.body.length, 1_200);
+  assert.equal(second.headers['x-cache'], 'MISS');
+  assert.equal(origin.count('/chunked'), 2);
+});
+
+test('never stored: answers to methods other than GET', async (t) => {
+  const origin = await backend(t, (req, res, n) => {
+    req.resume();
+    res.writeHead(200, { 'cache-control': 'max-age=60' });
+    res.end(`n=${n}`);
+  });
+  const gw = await cacheGateway(t, [origin]);
+  const post = await gw.send('POST', '/m', { body: 'data' });
+  assert.equal(post.headers['x-cache'], 'BYPASS');
+  assert.match(String(post.headers['cache-status']), /fwd=method/);
+  const get = await gw.get('/m');
+  assert.equal(get.headers['x-cache'], 'MISS');
+});
