@@ -33,6 +33,7 @@ export class Flooder {
   readonly #inFlight = new Set<Promise<unknown>>();
   floodsSent = 0;
   floodsFailed = 0;
+  connectionsOpened = 0;
 
   constructor(peers: Peer[], timeoutMs: number, log: HerdLog) {
     this.#peers = peers;
@@ -51,9 +52,13 @@ export class Flooder {
     return Object.fromEntries(this.#state);
   }
 
-  /** Hands `line` to every neighbour; resolves once each took it or failed (never rejects). */
-  async flood(line: string): Promise<void> {
-    await Promise.all(this.#peers.map((peer) => this.#send(peer, line)));
+  /**
+   * Hands `line` to every neighbour but `origin` (the server named in the AT
+   * line, which stored the report before flooding it); resolves once each
+   * took it or failed (never rejects).
+   */
+  async flood(line: string, origin?: string): Promise<void> {
+    await Promise.all(this.#peers.filter((p) => p.name !== origin).map((peer) => this.#send(peer, line)));
   }
 
   /** Waits for floods in progress (each bounded by the peer timeout), then drops what is left. */
@@ -101,6 +106,7 @@ export class Flooder {
 
       socket.once('connect', () => {
         this.#connecting.delete(peer.name);
+        this.connectionsOpened++;
         this.#mark(peer, 'up');
         this.#log.write('PEER', `connection to ${peer.name} (${peer.host}:${peer.port}) opened`);
         for (const l of lines) this.#log.write('SENT', `to ${peer.name}: ${l}`);

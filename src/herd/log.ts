@@ -16,6 +16,10 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 export class HerdLog {
   readonly path: string;
   readonly #stream: WriteStream;
+  // Lines of one turn of the event loop leave in one write: under load a
+  // write per line cost more than the requests being logged.
+  #batch: string[] = [];
+  #flushScheduled = false;
   #dropped = 0;
   #closed = false;
 
@@ -38,16 +42,28 @@ export class HerdLog {
       return;
     }
     if (this.#dropped) {
-      this.#stream.write(`${new Date().toISOString()} INFO ${this.#dropped} log lines dropped (disk too slow)\n`);
+      this.#batch.push(`${new Date().toISOString()} INFO ${this.#dropped} log lines dropped (disk too slow)\n`);
       this.#dropped = 0;
     }
     // Escaping newlines keeps one event per line (WHATSAT answers span many).
     const oneLine = text.replace(/\\/g, '\\\\').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
-    this.#stream.write(Buffer.from(`${new Date().toISOString()} ${event} ${oneLine}\n`, 'latin1'));
+    this.#batch.push(`${new Date().toISOString()} ${event} ${oneLine}\n`);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (!this.#batch.length || this.#stream.writableEnded) return;
+    this.#stream.write(Buffer.from(this.#batch.join(''), 'latin1'));
+    this.#batch = [];
   }
 
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
+    this.#flush();
     this.#closed = true;
     return new Promise((resolve) => this.#stream.end(resolve));
   }

@@ -75,14 +75,14 @@ export async function startHerdServer(options: HerdServerOptions): Promise<HerdS
     const stored = store.offer(at);
     // The answer leaves after the flood was handed to the peers (SPEC §4), so
     // a client that next asks a neighbour finds its report on the way.
-    if (stored) await flooder.flood(stored.line);
+    if (stored) await flooder.flood(stored.line, name);
     return answer(session, formatAt(at) + '\n');
   }
 
   function onAt(message: AtMessage): void {
     const stored = store.offer(message);
     // Not awaited: a peer gets no answer, and the flood's own timeout bounds it.
-    if (stored) void flooder.flood(stored.line);
+    if (stored) void flooder.flood(stored.line, message.server);
   }
 
   async function onWhatsat(message: WhatsatMessage, line: string, session: LineSession): Promise<string> {
@@ -141,6 +141,7 @@ export async function startHerdServer(options: HerdServerOptions): Promise<HerdS
       received: { ...received },
       floodsSent: flooder.floodsSent,
       floodsFailed: flooder.floodsFailed,
+      peerConnections: flooder.connectionsOpened,
       peersReachable: flooder.reachable,
       clients: store.size,
     }),

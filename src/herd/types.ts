@@ -87,6 +87,8 @@ export interface HerdCounters {
   floodsSent: number;
   /** AT lines a neighbour could not take (down, refused, timed out). */
   floodsFailed: number;
+  /** Connections opened to neighbours (one carries every line ready when it opened). */
+  peerConnections: number;
   /** Neighbours whose last connection attempt succeeded. */
   peersReachable: number;
   /** Clients with a stored report. */
