@@ -184,7 +184,7 @@ function herdSectionValues(file: string, name: string, values: Record<string, un
   const out = new Map<string, Raw>();
   for (const [key, value] of Object.entries(values)) {
     if (!HERD_SERVER_KEYS.some((s) => s.key === key) || typeof value !== 'string') {
-      throw badConfig(`${file}: [herd.${name}] ${key}: unknown key (allowed: port, neighbors)`);
+      throw badConfig(`${file}: [herd.${name}] ${key}: unknown key (allowed: port, host, neighbors)`);
     }
     out.set(key, { value, origin: file });
   }
@@ -207,13 +207,15 @@ function backendsFrom(serverKeys: Map<number, Raw>): BackendConfig[] {
 
 function herdServers(sections: Map<string, Map<string, Raw>>, file: string): HerdServerConfig[] {
   if (sections.size === 0) return DEFAULT_HERD.map((s) => ({ ...s, neighbors: [...s.neighbors] }));
-  const [portSpec, neighborSpec] = HERD_SERVER_KEYS as [KeySpec, KeySpec];
+  const [portSpec, , neighborSpec] = HERD_SERVER_KEYS as [KeySpec, KeySpec, KeySpec];
   const servers = [...sections.entries()].map(([name, values]): HerdServerConfig => {
     const port = values.get('port');
     if (!port) throw badConfig(`${file}: [herd.${name}] port: missing (allowed: a port from 1 to 65535)`);
     const neighbors = values.get('neighbors');
+    const host = values.get('host')?.value.trim();
     return {
       name,
+      ...(host ? { host } : {}),
       port: wrap(port, `[herd.${name}] port`, () => portSpec.parse(port.value) as number),
       neighbors: neighbors ? (neighborSpec.parse(neighbors.value) as string[]) : [],
     };

@@ -84,6 +84,7 @@ export const KEYS: KeySpec[] = [
 /** Per-server keys of a `[herd.NAME]` section. */
 export const HERD_SERVER_KEYS: KeySpec[] = [
   k('herd.*', 'port', v.port, '', 'listen port'),
+  k('herd.*', 'host', v.str, '', 'address peers reach it at (default: [herd] host)'),
   k('herd.*', 'neighbors', v.list, '', 'names of the servers it floods to'),
 ];
 

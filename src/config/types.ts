@@ -80,6 +80,8 @@ export interface KvConfig {
 
 export interface HerdServerConfig {
   name: string;
+  /** Where peers and the gateway reach it, when not [herd] host (e.g. a compose service name). */
+  host?: string;
   port: number;
   neighbors: string[];
 }
