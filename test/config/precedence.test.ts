@@ -95,3 +95,9 @@ test('herd links named on one side only are made two-way', () => {
     remove();
   }
 });
+
+test('the parser.ini shipped in the repository is exactly what pibl init writes', async () => {
+  const { readFileSync } = await import('node:fs');
+  const shipped = readFileSync(new URL('../../parser.ini', import.meta.url), 'utf8');
+  assert.equal(shipped, defaultIniText());
+});
