@@ -8,6 +8,7 @@ import { createStrategy } from '../common/strategies.js';
 import type { Config } from '../config/types.js';
 import { AccessLog, type LogSink } from './access-log.js';
 import { adminRoutes, type CacheAdmin } from './admin-routes.js';
+import { dashboardRoutes } from './dashboard/index.js';
 import { BackendPool, type Backend } from './backend-pool.js';
 import { onClientError } from './client-error.js';
 import { HealthMonitor } from './health-monitor.js';
@@ -115,6 +116,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     },
   });
   await app.register(adminRoutes, { adminPrefix: g.adminPrefix, adminToken: g.adminToken, pool, strategy: strategy.name, registry, cache, startedAt: new Date() });
+  await app.register(dashboardRoutes, { adminPrefix: g.adminPrefix, kvPrefix: g.kvPrefix, herdPrefix: g.herdPrefix, registry });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
 
   server.maxConnections = g.maxConn;
