@@ -163,10 +163,12 @@ export class ProxiedCall {
     }
     const name = this.backend?.name ?? 'backend';
     const code = upstream.rstCode ?? constants.NGHTTP2_NO_ERROR;
+    // Whatever code node gives the streams of a dead connection, for the client the server became unavailable.
+    const connectionLost = !upstream.session || upstream.session.destroyed || upstream.session.closed;
     if (!this.stream.headersSent && this.backend) this.ctx.health.recordFailure(this.backend, `stream reset (code ${code})`);
-    const message =
-      code === constants.NGHTTP2_NO_ERROR ? `backend ${name} closed the call without a status` : `backend ${name} reset the call (HTTP/2 error ${code})`;
-    this.finish(code === constants.NGHTTP2_NO_ERROR ? GrpcStatus.UNAVAILABLE : statusForRstCode(code), message);
+    if (connectionLost) this.finish(GrpcStatus.UNAVAILABLE, `connection to backend ${name} lost`);
+    else if (code === constants.NGHTTP2_NO_ERROR) this.finish(GrpcStatus.UNAVAILABLE, `backend ${name} closed the call without a status`);
+    else this.finish(statusForRstCode(code), `backend ${name} reset the call (HTTP/2 error ${code})`);
   }
 
   private deadlineExceeded(): void {

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { addUser, grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
+
+test('request metadata reaches the backend; its response headers and trailers come back', async (t) => {
+  const p0 = await speechBackend('tts@p0');
+  const gw = await grpcGateway([p0]);
+  const client = speechClient(gw.port);
+  t.after(async () => {
+    client.close();
+    await gw.close();
+    p0.kill();
+  });
+  await waitFor('first probe', () => gw.service.pool.all[0]!.lastProbe !== null);
+
+  const metadata = new grpc.Metadata();
+  metadata.set('x-echo', 'hello');
+  metadata.set('x-request-id', 'req-42');
+  metadata.add('x-multi', 'one');
+  metadata.add('x-multi', 'two');
+  metadata.set('x-token-bin', Buffer.from([9, 8, 7, 0, 255]));
+  metadata.set('authorization', 'Bearer abc');
+  const { value, headers, status, error } = await addUser(client, { name: 'eva' }, { metadata });
+  assert.equal(error, null);
+  assert.equal(value?.server, 'tts@p0');
+
+  const seen = p0.metadata[0]!;
+  assert.deepEqual(seen.get('x-echo'), ['hello']);
+  assert.deepEqual(seen.get('x-request-id'), ['req-42']);
+  assert.deepEqual(seen.get('x-multi').join(',').split(/,\s*/), ['one', 'two']);
+  assert.deepEqual(seen.get('x-token-bin'), [Buffer.from([9, 8, 7, 0, 255])]);
+  assert.deepEqual(seen.get('authorization'), ['Bearer abc']);
+  assert.match(String(seen.get('user-agent')[0]), /grpc-node-js/, "the client's user-agent, not the gateway's");
+
+  assert.deepEqual(headers?.get('x-echo-back'), ['hello'], 'response headers (initial metadata) pass through');
+  assert.deepEqual(status.metadata.get('x-trailer'), ['done-by-tts@p0'], 'custom trailers pass through');
+});
