@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream';
-import { GatewayError, badGateway } from './errors.js';
+import { GatewayError } from './errors.js';
+import { forward } from './forward.js';
 import { clientAddress, upstreamRequestHeaders } from './headers.js';
+import type { Upstream } from './upstream.js';
 import type { FetchUpstream, ProxyContext } from './upstream-types.js';
 
 /** What the proxy needs from the response cache (src/gateway/cache). */
@@ -10,7 +11,7 @@ export interface CacheHandler {
 }
 
 export interface ProxyHandlerOptions {
-  fetch: FetchUpstream;
+  upstream: Upstream;
   cache: CacheHandler | null;
   /** Called once per request when the answer is complete or the client went away. */
   onDone(ctx: ProxyContext, status: number, seconds: number): void;
@@ -24,7 +25,7 @@ export interface ProxyHandlerOptions {
  * the hot path; see docs/performance.md for what that saves.
  */
 export function createProxyHandler(options: ProxyHandlerOptions) {
-  const { fetch, cache, onDone, selfHost } = options;
+  const { upstream, cache, onDone, selfHost } = options;
 
   return function proxy(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
@@ -53,7 +54,7 @@ export function createProxyHandler(options: ProxyHandlerOptions) {
     res.once('finish', report);
     res.once('close', report);
 
-    const work = cache ? cache.handle(ctx, fetch) : stream(ctx, fetch);
+    const work = cache ? cache.handle(ctx, upstream.fetch) : forward(ctx, upstream);
     work.catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -62,40 +63,6 @@ export function createProxyHandler(options: ProxyHandlerOptions) {
       sendError(res, err instanceof GatewayError ? err : new GatewayError(502, 'PIBL_ERR_BAD_GATEWAY', `proxy error: ${(err as Error).message}`));
     });
   };
-}
-
-/** Forwards one request and streams the answer back, with no buffering either way. */
-export async function stream(ctx: ProxyContext, fetch: FetchUpstream): Promise<void> {
-  const { req, res } = ctx;
-  const abort = new AbortController();
-  const onClose = () => {
-    if (!res.writableFinished) abort.abort();
-  };
-  res.once('close', onClose);
-  const upstream = await fetch({
-    method: ctx.method,
-    path: ctx.path,
-    headers: ctx.upstreamHeaders,
-    body: hasBody(req) ? req : null,
-    signal: abort.signal,
-  });
-  ctx.backend = upstream.backend;
-  ctx.cacheResult ??= 'BYPASS';
-  try {
-    res.writeHead(upstream.status, upstream.headers);
-  } catch (err) {
-    // A header value node refuses to send (e.g. a control character).
-    upstream.body.destroy();
-    throw badGateway(`backend sent an invalid response head: ${(err as Error).message}`, err);
-  }
-  pipeline(upstream.body, res, () => {
-    res.off('close', onClose);
-  });
-}
-
-export function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /**

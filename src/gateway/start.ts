@@ -77,7 +77,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     ownPrefixes.some((p) => url.startsWith(p) && (url.length === p.length || url[p.length] === '/' || url[p.length] === '?'));
 
   const proxy = createProxyHandler({
-    fetch: upstream.fetch,
+    upstream,
     cache,
     selfHost: `${g.host}:${g.port}`,
     onDone(ctx, status, seconds) {

@@ -5,11 +5,13 @@ import { clientResponseHeaders } from './headers.js';
 import type { HealthMonitor } from './health-monitor.js';
 import type { UpstreamRequest, UpstreamResponse } from './upstream-types.js';
 
-/** Methods that are safe to send again after a failure (RFC 9110 §9.2.2 idempotent and safe ones nginx retries). */
+/** Methods that are safe to send again after a failure (the ones nginx's proxy_next_upstream retries by default). */
 const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 /** Nothing was sent: the request can go anywhere else, whatever its method. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+/** The client went away: not the backend's fault, and nothing to retry. */
+const CLIENT_GONE = 'PIBL_CLIENT_GONE';
 
 export interface UpstreamOptions {
   pool: BackendPool;
@@ -20,10 +22,16 @@ export interface UpstreamOptions {
   retryAfterS: number;
 }
 
-export interface UpstreamListener {
-  /** One attempt at one backend ended (for metrics): `error` is set when it failed. */
-  (backend: Backend, error: string | null): void;
-}
+/** One attempt at one backend ended (for metrics): `error` is set when it failed. */
+export type AttemptListener = (backend: Backend, error: string | null) => void;
+
+/**
+ * Sends one attempt to `backend`; resolves once the response head arrived
+ * (from then on the exchange is committed to that backend), rejects if the
+ * attempt failed before that. `release` must be called exactly once when
+ * the exchange is over, whatever its outcome.
+ */
+export type Attempt<T> = (backend: Backend, release: () => void) => Promise<T>;
 
 /**
  * Sends requests to the backends: choice by strategy among the healthy
@@ -31,55 +39,68 @@ export interface UpstreamListener {
  * on another backend when nothing came back yet (SPEC §2 "Retries").
  */
 export class Upstream {
-  onAttempt: UpstreamListener | null = null;
+  onAttempt: AttemptListener | null = null;
 
   constructor(private readonly options: UpstreamOptions) {}
 
-  fetch = async (request: UpstreamRequest): Promise<UpstreamResponse> => {
+  /**
+   * Runs `attempt` on backends chosen by the strategy until one answers
+   * with a response head, or the retries are spent.
+   */
+  async send<T>(method: string, attempt: Attempt<T>): Promise<T> {
     const { pool, strategy, health, retries } = this.options;
     let tried: Set<Backend> | undefined;
     let lastError: unknown;
-    for (let attempt = 0; attempt <= retries; attempt++) {
+    for (let n = 0; n <= retries; n++) {
       const backend = strategy.pick(pool.healthy(), tried);
       if (!backend) break;
       (tried ??= new Set()).add(backend);
       backend.inFlight++;
       backend.requests++;
+      let released = false;
+      const release = () => {
+        if (!released) {
+          released = true;
+          backend.inFlight--;
+        }
+      };
       try {
-        const res = await backend.pool.request({
-          method: request.method,
-          path: request.path,
-          headers: request.headers,
-          body: request.body,
-          signal: request.signal,
-        });
+        const result = await attempt(backend, release);
         health.recordSuccess(backend);
         this.onAttempt?.(backend, null);
-        let released = false;
-        const release = () => {
-          if (!released) {
-            released = true;
-            backend.inFlight--;
-          }
-        };
-        res.body.once('close', release);
-        res.body.once('end', release);
-        res.body.once('error', release);
-        return { status: res.statusCode, headers: clientResponseHeaders(res.headers), body: res.body, backend: backend.name };
+        return result;
       } catch (err) {
-        backend.inFlight--;
+        release();
         const code = errorCode(err);
-        if (code === 'UND_ERR_ABORTED' || request.signal?.aborted) throw err;
+        if (code === 'UND_ERR_ABORTED' || code === CLIENT_GONE) throw err;
         health.recordFailure(backend, code);
         this.onAttempt?.(backend, code);
         lastError = err;
-        if (!RETRYABLE_METHODS.has(request.method) && !NOT_SENT_CODES.has(code)) break;
+        if (!RETRYABLE_METHODS.has(method) && !NOT_SENT_CODES.has(code)) break;
       }
     }
     if (lastError === undefined) throw noHealthyBackend(this.options.retryAfterS);
     throw toGatewayError(lastError);
-  };
+  }
+
+  /** The cache's seam: the response as a Readable, resolved at the response head. */
+  fetch = (request: UpstreamRequest): Promise<UpstreamResponse> =>
+    this.send(request.method, async (backend, release) => {
+      const res = await backend.pool.request({
+        method: request.method,
+        path: request.path,
+        headers: request.headers,
+        body: request.body,
+        signal: request.signal,
+      });
+      res.body.once('close', release);
+      res.body.once('end', release);
+      res.body.once('error', release);
+      return { status: res.statusCode, headers: clientResponseHeaders(res.headers), body: res.body, backend: backend.name };
+    });
 }
+
+export const clientGone = () => Object.assign(new Error('client closed the connection'), { code: CLIENT_GONE });
 
 export function errorCode(err: unknown): string {
   const e = err as { code?: string; cause?: { code?: string } };

@@ -1,0 +1,89 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { badGateway } from './errors.js';
+import { clientResponseHeaders } from './headers.js';
+import { clientGone, type Upstream } from './upstream.js';
+import type { ProxyContext } from './upstream-types.js';
+
+/**
+ * The uncached proxy path: one undici dispatch per attempt whose handler
+ * writes straight into the client's response, with backpressure both ways
+ * (a slow client pauses the backend read). No intermediate stream, no
+ * AbortController: this is the hottest code in the gateway (see
+ * docs/performance.md for what it saved against request() + pipeline()).
+ */
+export function forward(ctx: ProxyContext, upstream: Upstream): Promise<void> {
+  const { req, res } = ctx;
+  const body = hasBody(req) ? req : null;
+  return upstream.send(ctx.method, (backend, release) => {
+    ctx.backend = backend.name;
+    return new Promise<void>((resolve, reject) => {
+      backend.pool.dispatch(
+        { method: ctx.method as Dispatcher.HttpMethod, path: ctx.path, headers: ctx.upstreamHeaders, body },
+        new ResponseWriter(res, resolve, reject, release),
+      );
+    });
+  });
+}
+
+class ResponseWriter implements Dispatcher.DispatchHandler {
+  private started = false;
+  private controller: Dispatcher.DispatchController | null = null;
+  private readonly onClientClose = () => {
+    if (!this.res.writableFinished) this.controller?.abort(clientGone());
+  };
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly resolve: () => void,
+    private readonly reject: (err: unknown) => void,
+    private readonly release: () => void,
+  ) {
+    res.once('close', this.onClientClose);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.res.destroyed) controller.abort(clientGone());
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    // 1xx interim answers (100 Continue, 103 Early Hints) are not relayed; node answers Expect itself.
+    if (statusCode < 200) return;
+    this.started = true;
+    try {
+      this.res.writeHead(statusCode, clientResponseHeaders(headers));
+    } catch (err) {
+      // A header value node refuses to send (e.g. a control character): the backend's fault.
+      this.started = false;
+      controller.abort(badGateway(`backend sent an invalid response head: ${(err as Error).message}`, err));
+      return;
+    }
+    this.resolve();
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.res.write(chunk)) {
+      controller.pause();
+      this.res.once('drain', () => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    this.res.off('close', this.onClientClose);
+    this.res.end();
+    this.release();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.res.off('close', this.onClientClose);
+    this.release();
+    if (this.started) this.res.destroy(err);
+    else this.reject(err);
+  }
+}
+
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
