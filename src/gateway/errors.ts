@@ -10,7 +10,9 @@ export type GatewayErrorCode =
   | 'PIBL_ERR_NOT_FOUND'
   | 'PIBL_ERR_BAD_REQUEST'
   | 'PIBL_ERR_METHOD_NOT_ALLOWED'
-  | 'PIBL_ERR_PAYLOAD_TOO_LARGE';
+  | 'PIBL_ERR_PAYLOAD_TOO_LARGE'
+  | 'PIBL_ERR_UNSUPPORTED_MEDIA_TYPE'
+  | 'PIBL_ERR_INTERNAL';
 
 export class GatewayError extends Error {
   readonly status: number;
