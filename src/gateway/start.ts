@@ -7,6 +7,7 @@ import type { Service } from '../common/service.js';
 import { createStrategy } from '../common/strategies.js';
 import type { Config } from '../config/types.js';
 import { AccessLog, type LogSink } from './access-log.js';
+import { gatewayPlugins, type GatewayPlugin } from './adapters/index.js';
 import { adminRoutes, type CacheAdmin } from './admin-routes.js';
 import { dashboardRoutes } from './dashboard/index.js';
 import { BackendPool, type Backend } from './backend-pool.js';
@@ -33,8 +34,11 @@ export interface GatewayDeps {
   logSink?: LogSink;
   /** Replaces the response cache made from [cache] (null: none). */
   cache?: GatewayCache | null;
-  /** Extra Fastify plugins (the kv and herd adapters, the dashboard). */
-  plugins?: ((app: import('fastify').FastifyInstance) => Promise<void>)[];
+  /**
+   * Fastify plugins (the kv and herd adapters, the dashboard), each given the
+   * gateway's registry; default: the adapters of gatewayPlugins(config).
+   */
+  plugins?: GatewayPlugin[];
 }
 
 /**
@@ -117,7 +121,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   });
   await app.register(adminRoutes, { adminPrefix: g.adminPrefix, adminToken: g.adminToken, pool, strategy: strategy.name, registry, cache, startedAt: new Date() });
   await app.register(dashboardRoutes, { adminPrefix: g.adminPrefix, kvPrefix: g.kvPrefix, herdPrefix: g.herdPrefix, registry });
-  for (const plugin of deps.plugins ?? []) await app.register(plugin);
+  for (const plugin of deps.plugins ?? gatewayPlugins(config)) await app.register(plugin, { registry });
 
   server.maxConnections = g.maxConn;
   server.on('drop', () => metrics.refused.inc());
