@@ -72,8 +72,9 @@ export async function speechBackend(name: string, options: { port?: number; hand
         }
         callback(null, { id: `${name}:${call.request.name}`, server: name }, trailers);
       };
-      if (call.request.delay_ms) setTimeout(answer, call.request.delay_ms);
-      else answer();
+      if (!call.request.delay_ms) return answer();
+      const timer = setTimeout(answer, call.request.delay_ms);
+      call.on('cancelled', () => clearTimeout(timer));
     },
     SynthesizeStream(call) {
       call.on('data', (chunk: { text: string }) => call.write({ audio: Buffer.from(`${name}:${chunk.text}`), server: name }));
