@@ -49,6 +49,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 type StoredFound = Extract<Lookup, { found: true }>;
 const noop = () => {};
 
+/** RFC 9112 §6.3: a request has content when it says so with Content-Length or Transfer-Encoding. */
+function hasBody(ctx: ProxyContext): boolean {
+  const { headers } = ctx.req;
+  return headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+}
+
 /**
  * A shared HTTP cache (RFC 9111) in front of backend selection, so one
  * entry serves whichever backend produced it. SPEC §2 "Response cache" is
@@ -63,7 +69,8 @@ export class ResponseCache {
   private readonly entries: CacheEntries;
   private readonly flights: Flights;
   private readonly counters: CacheCounters = emptyCounters();
-  private readonly background = new Set<Promise<void>>();
+  /** Background refreshes and store writes still running; close() waits for them. */
+  private readonly pending = new Set<Promise<unknown>>();
   private readonly onResult: ResponseCacheOptions['onResult'];
 
   constructor(options: ResponseCacheOptions) {
@@ -95,8 +102,17 @@ export class ResponseCache {
 
   /** Waits for background refreshes and the store's pending writes. */
   async close(): Promise<void> {
-    for (let pass = 0; pass < 10 && this.background.size > 0; pass++) await Promise.allSettled([...this.background]);
+    for (let pass = 0; pass < 10 && this.pending.size > 0; pass++) await Promise.allSettled([...this.pending]);
     await this.store.close();
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.pending.add(work);
+    void work.then(
+      () => this.pending.delete(work),
+      () => this.pending.delete(work),
+    );
+    return work;
   }
 
   private async read(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean): Promise<void> {
@@ -193,7 +209,7 @@ export class ResponseCache {
       if (updated) {
         this.counters.notModified++;
         this.counters.hits++;
-        const entry = await this.entries.refresh(stored.key, stored.entry, updated);
+        const entry = await this.track(this.entries.refresh(stored.key, stored.entry, updated));
         return this.answerStored(ctx, entry, updated, 'HIT', { fwd, fwdStatus: 304 });
       }
       // A 304 about some other representation (RFC 9111 §4.3.4): ask again, unconditionally.
@@ -240,8 +256,7 @@ export class ResponseCache {
         release();
       }
     })();
-    this.background.add(task);
-    void task.finally(() => this.background.delete(task));
+    void this.track(task);
   }
 
   /** A full answer from upstream: streamed to the client, kept for the store when storable. */
@@ -262,7 +277,7 @@ export class ResponseCache {
     // `stored` is the intent; a chunked body that outgrows max_object_bytes is dropped after the header went out.
     ctx.res.writeHead(response.status, withCacheHeaders(response.headers, 'MISS', cacheStatus({ ...parts, stored: vary !== null })));
     const outcome = await streamToClient(response.body, ctx.res, vary ? { limit: this.config.maxObjectBytes, onGiveUp: release } : null);
-    if (vary && outcome.kept) await this.entries.save(primary, ctx.path, ctx.req.headers, policy, outcome.kept, vary);
+    if (vary && outcome.kept) await this.track(this.entries.save(primary, ctx.path, ctx.req.headers, policy, outcome.kept, vary));
   }
 
   /** Methods and requests the cache does not answer: forwarded and streamed back as they are. */
@@ -273,8 +288,7 @@ export class ResponseCache {
     result: CacheResult,
     invalidates: boolean,
   ): Promise<void> {
-    const hasBody = ctx.method !== 'GET' && ctx.method !== 'HEAD';
-    const response = await fetch({ method: ctx.method, path: ctx.path, headers: ctx.upstreamHeaders, body: hasBody ? ctx.req : null });
+    const response = await fetch({ method: ctx.method, path: ctx.path, headers: ctx.upstreamHeaders, body: hasBody(ctx) ? ctx.req : null });
     ctx.backend = response.backend;
     // RFC 9111 §4.4: a non-error answer to an unsafe method invalidates the target URI, and
     // Location / Content-Location when they are on the same origin. Done before the client
