@@ -68,6 +68,8 @@ export const DASHBOARD_JS = String.raw`(function () {
   }
   function reason(err) {
     if (err && err.name === 'AbortError') return 'no answer within ' + FETCH_TIMEOUT_MS / 1000 + ' s';
+    if (err && err.name === 'TypeError') return 'no answer (network error)';
+    if (err && err.name === 'SyntaxError') return 'the answer was not JSON';
     return err && err.message ? err.message : String(err);
   }
   function badge(ok, okText, badText) {
@@ -302,6 +304,9 @@ export const DASHBOARD_JS = String.raw`(function () {
 
   function drawHerd(svg, servers) {
     var title = svg.querySelector('title');
+    title.textContent = 'Herd graph: ' + servers.map(function (s) {
+      return String(s.name) + ' ' + (s.up ? 'up' : 'down');
+    }).join(', ');
     var cx = 210, cy = 172, radius = 125, r = 40;
     var pos = {};
     servers.forEach(function (s, i) {

@@ -89,9 +89,12 @@ export function renderPage(paths: PagePaths): string {
     <h2 id="herd-title">Herd <span class="count" id="herd-summary"></span></h2>
     <p class="note" id="herd-note">loading…</p>
     <div class="herd">
+      <figure>
       <svg id="herd-graph" viewBox="0 0 420 340" role="img" aria-labelledby="herd-graph-title">
         <title id="herd-graph-title">Herd servers and their links</title>
       </svg>
+      <figcaption class="legend">Lines join neighbours; a dashed line touches a server that is down.</figcaption>
+      </figure>
       <table id="herd">
         <thead><tr>
           <th scope="col">Server</th><th scope="col">State</th><th scope="col" class="num">Clients</th><th scope="col">Neighbours</th>

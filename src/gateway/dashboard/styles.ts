@@ -22,7 +22,7 @@ h1 { margin: 0; font-size: 1.35rem; }
 h1 .sub { font-weight: 400; color: var(--muted); }
 .meta { margin: 0; display: flex; flex-wrap: wrap; gap: .4rem 1.4rem; color: var(--muted); }
 .meta strong { color: var(--text); font-variant-numeric: tabular-nums; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; padding: 1rem 1.5rem 2rem; max-width: 90rem; margin: 0 auto; }
+.grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1rem; padding: 1rem 1.5rem 2rem; max-width: 90rem; margin: 0 auto; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: .9rem 1.1rem; min-width: 0; }
 .panel.wide { grid-column: 1 / -1; }
 h2 { margin: 0 0 .6rem; font-size: 1.05rem; }
@@ -31,12 +31,15 @@ h2 .count { font-weight: 400; color: var(--muted); margin-left: .4rem; }
 .note:empty { display: none; }
 .unavailable .note { color: var(--warn); background: var(--warn-bg); padding: .35rem .6rem; border-radius: 4px; }
 .unavailable table, .unavailable .stats, .unavailable .bar, .unavailable .herd { opacity: .45; }
+/* Nothing shown yet: no empty frame to stare at. */
+.unavailable table:has(tbody:empty), .unavailable .herd:has(tbody:empty) { display: none; }
 table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line); white-space: nowrap; }
-th { font-size: .8rem; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
+thead th { font-size: .8rem; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
+tbody th { font-weight: 600; }
 .num { text-align: right; }
-tbody tr:last-child td { border-bottom: none; }
-tr.is-down td { background: var(--bad-bg); }
+tbody tr:last-child > * { border-bottom: none; }
+tr.is-down > * { background: var(--bad-bg); }
 .badge { display: inline-block; padding: .05rem .55rem; border-radius: 999px; font-weight: 600; font-size: .88rem; }
 .badge.ok { color: var(--ok); background: var(--ok-bg); }
 .badge.bad { color: var(--bad); background: var(--bad-bg); border: 1px solid var(--bad); }
@@ -48,11 +51,13 @@ tr.is-down td { background: var(--bad-bg); }
 .stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr)); gap: .6rem 1rem; margin: 0; }
 .stats div { min-width: 0; }
 .stats dt { font-size: .8rem; color: var(--muted); }
-.stats dd { margin: 0; font-size: 1.35rem; font-weight: 600; font-variant-numeric: tabular-nums; }
+.stats dd { margin: 0; white-space: nowrap; font-size: 1.35rem; font-weight: 600; font-variant-numeric: tabular-nums; }
 .bar { height: .6rem; background: var(--line); border-radius: 999px; overflow: hidden; margin-bottom: .8rem; }
 .bar span { display: block; height: 100%; width: 0; background: var(--accent); transition: width .4s; }
 .herd { display: grid; grid-template-columns: minmax(16rem, 26rem) 1fr; gap: 1rem; align-items: start; }
-@media (max-width: 50rem) { .herd { grid-template-columns: 1fr; } }
+@media (max-width: 50rem) { .herd, .grid { grid-template-columns: 1fr; } }
+.legend { margin: .3rem 0 0; color: var(--muted); font-size: .85rem; }
+figure { margin: 0; }
 #herd-graph { width: 100%; height: auto; }
 #herd-graph .edge { stroke: var(--muted); stroke-width: 2; }
 #herd-graph .edge.dead { stroke-dasharray: 5 5; opacity: .5; }
