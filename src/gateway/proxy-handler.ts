@@ -29,21 +29,20 @@ export function createProxyHandler(options: ProxyHandlerOptions) {
 
   return function proxy(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
-    const path = originForm(req.url ?? '/');
-    if (path === null) {
-      sendError(res, new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'request target must be origin-form (/path) or absolute-form'));
-      return;
-    }
+    const target = requestTarget(req.url ?? '/');
     const clientIp = clientAddress(req);
+    const upstreamHeaders = upstreamRequestHeaders(req, { clientIp, proto: 'http' });
+    // RFC 9112 §3.2.2: with an absolute-form target the Host header is ignored in favour of its authority.
+    if (target?.authority) upstreamHeaders.host = target.authority;
     const ctx: ProxyContext = {
       req,
       res,
       method: req.method ?? 'GET',
-      path,
+      path: target?.path ?? '/',
       scheme: 'http',
-      host: (req.headers.host ?? selfHost).toLowerCase(),
+      host: (target?.authority ?? req.headers.host ?? selfHost).toLowerCase(),
       clientIp,
-      upstreamHeaders: upstreamRequestHeaders(req, { clientIp, proto: 'http' }),
+      upstreamHeaders,
     };
     let reported = false;
     const report = () => {
@@ -53,6 +52,10 @@ export function createProxyHandler(options: ProxyHandlerOptions) {
     };
     res.once('finish', report);
     res.once('close', report);
+    if (!target) {
+      sendError(res, new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'request target must be origin-form (/path) or absolute-form (http://host/path)'));
+      return;
+    }
 
     const work = cache ? cache.handle(ctx, upstream.fetch) : forward(ctx, upstream);
     work.catch((err: unknown) => {
@@ -67,14 +70,15 @@ export function createProxyHandler(options: ProxyHandlerOptions) {
 
 /**
  * RFC 9112 §3.2: origin-form passes as is; absolute-form is reduced to its
- * path and query (the routing and the cache key use the Host header, so an
- * absolute URL cannot reach elsewhere); anything else is refused.
+ * path and query, its authority taking the Host header's place; anything
+ * else (authority-form, asterisk-form, garbage) is refused.
  */
-export function originForm(target: string): string | null {
-  if (target.startsWith('/')) return target;
-  const match = /^https?:\/\/[^/?#]*([^#]*)/i.exec(target);
+export function requestTarget(target: string): { path: string; authority?: string } | null {
+  if (target.startsWith('/')) return { path: target };
+  const match = /^https?:\/\/([^/?#@\s]+)([/?][^#\s]*)?$/i.exec(target);
   if (!match) return null;
-  return match[1] ? (match[1].startsWith('/') ? match[1] : `/${match[1]}`) : '/';
+  const rest = match[2] ?? '/';
+  return { path: rest.startsWith('/') ? rest : `/${rest}`, authority: match[1]! };
 }
 
 export function sendError(res: ServerResponse, err: GatewayError): void {
