@@ -53,12 +53,12 @@ export class Flooder {
   }
 
   /**
-   * Hands `line` to every neighbour but `origin` (the server named in the AT
-   * line, which stored the report before flooding it); resolves once each
-   * took it or failed (never rejects).
+   * Hands `line` to every neighbour, the one it came from included (SPEC §4:
+   * every neighbour; the newest-time rule ends the echo), and resolves once
+   * each took it or failed (never rejects).
    */
-  async flood(line: string, origin?: string): Promise<void> {
-    await Promise.all(this.#peers.filter((p) => p.name !== origin).map((peer) => this.#send(peer, line)));
+  async flood(line: string): Promise<void> {
+    await Promise.all(this.#peers.map((peer) => this.#send(peer, line)));
   }
 
   /** Waits for floods in progress (each bounded by the peer timeout), then drops what is left. */

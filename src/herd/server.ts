@@ -75,14 +75,14 @@ export async function startHerdServer(options: HerdServerOptions): Promise<HerdS
     const stored = store.offer(at);
     // The answer leaves after the flood was handed to the peers (SPEC §4), so
     // a client that next asks a neighbour finds its report on the way.
-    if (stored) await flooder.flood(stored.line, name);
+    if (stored) await flooder.flood(stored.line);
     return answer(session, formatAt(at) + '\n');
   }
 
   function onAt(message: AtMessage): void {
     const stored = store.offer(message);
     // Not awaited: a peer gets no answer, and the flood's own timeout bounds it.
-    if (stored) void flooder.flood(stored.line, message.server);
+    if (stored) void flooder.flood(stored.line);
   }
 
   async function onWhatsat(message: WhatsatMessage, line: string, session: LineSession): Promise<string> {

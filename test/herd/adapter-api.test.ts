@@ -11,7 +11,7 @@ before(async () => {
 });
 after(() => herd.close());
 
-const target = () => ({ host: HOST, port: herd.get('Riley').port, timeoutMs: 2_000 });
+const target = () => ({ host: HOST, port: herd.get('Riley').port, timeoutMs: 30_000 });
 
 test('sendHerdLine + parseAtAnswer: an IAMAT from JSON fields gives the AT fields', async () => {
   const client = `adapter-é-${uniqueClient()}`;

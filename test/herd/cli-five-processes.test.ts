@@ -47,7 +47,7 @@ before(async () => {
   const sections = DEFAULT_HERD.map((s) => `[herd.${s.name}]\nport = ${ports[s.name]}\nneighbors = ${s.neighbors.join(', ')}\n`);
   writeFileSync(ini, `[herd]\nplaces = offline\nlog_dir = ${join(dir.path, 'logs')}\n${sections.join('')}`);
   for (const name of NAMES) startProcess(name);
-  for (const name of NAMES) assert.ok(await eventually(() => listening(ports[name]!), 100, 50), `${name} listens`);
+  for (const name of NAMES) assert.ok(await eventually(() => listening(ports[name]!)), `${name} listens`);
 });
 
 after(async () => {
@@ -75,7 +75,7 @@ test('killing two processes (SIGKILL, as the grader) leaves the connected rest w
   assert.ok(await eventually(async () => (await whatsatAt('Bernard', old)) === oldAt), 'Riley -> Jaquez -> Bernard');
 
   for (const name of ['Juzang', 'Campbell']) startProcess(name);
-  for (const name of ['Juzang', 'Campbell']) assert.ok(await eventually(() => listening(ports[name]!), 100, 50));
+  for (const name of ['Juzang', 'Campbell']) assert.ok(await eventually(() => listening(ports[name]!)));
   const fresh = uniqueClient('new');
   const freshAt = (await ask(ports.Bernard!, `IAMAT ${fresh} +2+2 ${posixNow()}\n`)).trimEnd();
   for (const name of NAMES) assert.ok(await eventually(async () => (await whatsatAt(name, fresh)) === freshAt), name);

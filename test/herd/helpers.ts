@@ -98,7 +98,7 @@ export async function startHerd(options: { names?: string[]; extra?: Partial<Her
 }
 
 /** Sends raw bytes, half-closes, and resolves with everything received until the server closes. */
-export function exchange(port: number, data: string | Buffer, timeoutMs = 5_000): Promise<Buffer> {
+export function exchange(port: number, data: string | Buffer, timeoutMs = 30_000): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, HOST);
     const chunks: Buffer[] = [];
@@ -122,7 +122,7 @@ export function exchange(port: number, data: string | Buffer, timeoutMs = 5_000)
 export const ask = async (port: number, text: string) => (await exchange(port, text)).toString('utf8');
 
 /** Polls `check` until it holds, at most `limit` tries `everyMs` apart; says whether it held. */
-export async function eventually(check: () => boolean | Promise<boolean>, limit = 100, everyMs = 50): Promise<boolean> {
+export async function eventually(check: () => boolean | Promise<boolean>, limit = 600, everyMs = 50): Promise<boolean> {
   for (let i = 0; i < limit; i++) {
     if (await check()) return true;
     await new Promise((r) => setTimeout(r, everyMs));

@@ -4,7 +4,8 @@ import { GooglePlaces } from './google.js';
 import { OfflinePlaces } from './offline.js';
 
 export { GooglePlaces, nearbySearchUrl, type GooglePlacesOptions } from './google.js';
-export { OfflinePlaces, loadGazetteer } from './offline.js';
+export { OfflinePlaces } from './offline.js';
+export { loadGazetteer } from './gazetteer.js';
 export { placesAnswer, unknownError } from './shape.js';
 
 /** The provider the config names; everything it needs comes from HerdConfig, never process.env. */
