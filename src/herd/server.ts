@@ -5,7 +5,7 @@
  * because the original tooling expects a port within 0.5 s of start.
  */
 import { badConfig } from '../common/errors.js';
-import { startLineServer, type LineSession } from '../common/line-server.js';
+import { startLineServer, type LineServer, type LineSession } from '../common/line-server.js';
 import type { HerdConfig } from '../config/types.js';
 import { diffSince, nowNanos } from './clock.js';
 import { Flooder, type Peer } from './flood.js';
@@ -95,34 +95,41 @@ export async function startHerdServer(options: HerdServerOptions): Promise<HerdS
     return answer(session, formatWhatsatAnswer(stored.line, toWire(json)));
   }
 
-  const lines = await startLineServer({
-    name: `herd ${name}`,
-    host: herd.host,
-    port: options.port ?? own.port,
-    encoding: 'latin1',
-    ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
-    handle(line, session) {
-      log.write('RECEIVED', `from ${session.remote}: ${line}`);
-      const message = parseMessage(line);
-      if (!message) return invalid(session, line);
-      received[message.kind]++;
-      if (message.kind === 'IAMAT') return onIamat(message, session);
-      if (message.kind === 'WHATSAT') return onWhatsat(message, line, session);
-      onAt(message);
-      return undefined;
-    },
-    onLineTooLong(session, head) {
-      received.invalid++;
-      log.write('ERROR', `from ${session.remote}: line too long, closing (starts ${head})`);
-      return answer(session, formatInvalid(head));
-    },
-    onHandlerError(session, line, err) {
-      log.write('ERROR', `from ${session.remote}: ${String(err)}`);
-      return invalid(session, line);
-    },
-    onConnection: (session) => log.write('CONNECTION', `from ${session.remote} opened`),
-    onClose: (session) => log.write('CONNECTION', `from ${session.remote} closed`),
-  });
+  let lines: LineServer;
+  try {
+    lines = await startLineServer({
+      name: `herd ${name}`,
+      host: herd.host,
+      port: options.port ?? own.port,
+      encoding: 'latin1',
+      ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
+      handle(line, session) {
+        log.write('RECEIVED', `from ${session.remote}: ${line}`);
+        const message = parseMessage(line);
+        if (!message) return invalid(session, line);
+        received[message.kind]++;
+        if (message.kind === 'IAMAT') return onIamat(message, session);
+        if (message.kind === 'WHATSAT') return onWhatsat(message, line, session);
+        onAt(message);
+        return undefined;
+      },
+      onLineTooLong(session, head) {
+        received.invalid++;
+        log.write('ERROR', `from ${session.remote}: line too long, closing (starts ${head})`);
+        return answer(session, formatInvalid(head));
+      },
+      onHandlerError(session, line, err) {
+        log.write('ERROR', `from ${session.remote}: ${String(err)}`);
+        return invalid(session, line);
+      },
+      onConnection: (session) => log.write('CONNECTION', `from ${session.remote} opened`),
+      onClose: (session) => log.write('CONNECTION', `from ${session.remote} closed`),
+    });
+  } catch (err) {
+    // A port in use must not leave the log file open behind it.
+    await log.close();
+    throw err;
+  }
   log.write('INFO', `${name} listening on ${herd.host}:${lines.port}, neighbours ${peers.map((p) => p.name).join(', ') || '(none)'}, places ${places.kind}`);
   places.warmUp?.();
 

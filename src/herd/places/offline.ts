@@ -9,7 +9,7 @@
 import type { PlaceResult, PlacesAnswer, PlacesProvider } from '../types.js';
 import { loadGazetteer, type GazetteerPlace } from './gazetteer.js';
 import { distance } from 'geokdbush';
-import { placesAnswer } from './shape.js';
+import { placesAnswer, unknownError } from './shape.js';
 
 // GeoNames data is CC BY 4.0: the attribution travels with every answer.
 const ATTRIBUTION = 'Places from <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)';
@@ -40,7 +40,13 @@ export class OfflinePlaces implements PlacesProvider {
   }
 
   async nearby(lat: number, lng: number, radiusKm: number, bound: number): Promise<PlacesAnswer> {
-    const gazetteer = await loadGazetteer();
+    let gazetteer;
+    try {
+      gazetteer = await loadGazetteer();
+    } catch {
+      // Same contract as google: a provider that cannot answer says UNKNOWN_ERROR.
+      return unknownError();
+    }
     return placesAnswer(gazetteer.around(lat, lng, radiusKm, bound).map((p) => toResult(p, lat, lng)), [ATTRIBUTION]);
   }
 }
