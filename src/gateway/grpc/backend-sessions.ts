@@ -1,4 +1,4 @@
-import { connect, type ClientHttp2Session, type SecureClientSessionOptions } from 'node:http2';
+import { connect, type ClientHttp2Session, type ClientSessionOptions } from 'node:http2';
 import type { Backend } from '../backend-pool.js';
 
 /** Why a session could not be had: the errno-style code goes to health and the log. */
@@ -13,8 +13,10 @@ export class ConnectError extends Error {
 
 export interface BackendSessionsOptions {
   connectTimeoutMs: number;
-  /** HTTP/2 SETTINGS sent to backends (window sizes). */
-  settings?: SecureClientSessionOptions['settings'];
+  /** HTTP/2 options of every backend connection (window sizes, memory bound). */
+  http2?: ClientSessionOptions;
+  /** Connection-level receive window, set once connected (HTTP/2 has no SETTING for it). */
+  connectionWindow?: number;
 }
 
 interface Entry {
@@ -44,7 +46,7 @@ export class BackendSessions {
   }
 
   private dial(backend: Backend): Promise<ClientHttp2Session> {
-    const session = connect(`http://${backend.address}`, this.options.settings ? { settings: this.options.settings } : {});
+    const session = connect(`http://${backend.address}`, this.options.http2 ?? {});
     this.all.add(session);
     const forget = () => {
       if (this.entries.get(backend)?.session === session) this.entries.delete(backend);
@@ -63,6 +65,7 @@ export class BackendSessions {
       }, this.options.connectTimeoutMs);
       session.once('connect', () => {
         clearTimeout(timer);
+        if (this.options.connectionWindow) session.setLocalWindowSize(this.options.connectionWindow);
         // Idle backend connections must not keep the process alive.
         session.unref();
         resolve(session);

@@ -33,6 +33,7 @@ export interface CallOutcome {
  * the deadline, not the user giving up.
  */
 const DEADLINE_SLACK_MS = 20;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const statusOf = (headers: IncomingHttpHeaders | OutgoingHttpHeaders): number => {
   const value = Number(headers['grpc-status']);
@@ -49,6 +50,8 @@ const statusOf = (headers: IncomingHttpHeaders | OutgoingHttpHeaders): number =>
 export class ProxiedCall {
   private readonly started = process.hrtime.bigint();
   private readonly path: string;
+  /** Read now: once the stream is closed, its session may be gone. */
+  private readonly clientIp: string;
   private readonly deadlineAt: number | null = null;
   private readonly deadlineTimer: NodeJS.Timeout | null = null;
   private readonly tried = new Set<Backend>();
@@ -68,13 +71,15 @@ export class ProxiedCall {
     private readonly headers: IncomingHttpHeaders,
   ) {
     this.path = String(headers[':path'] ?? '/');
+    this.clientIp = stream.session?.socket?.remoteAddress ?? '-';
     stream.on('error', () => {});
     stream.on('close', () => this.clientClosed());
     stream.on('wantTrailers', () => this.sendTrailers());
     const timeoutMs = parseGrpcTimeout(headers['grpc-timeout']);
     if (timeoutMs !== null) {
       this.deadlineAt = Date.now() + timeoutMs;
-      this.deadlineTimer = setTimeout(() => this.deadlineExceeded(), timeoutMs);
+      // Past setTimeout's 24.8-day limit node would fire at once; such a deadline is sent on but not timed here.
+      if (timeoutMs <= MAX_TIMER_MS) this.deadlineTimer = setTimeout(() => this.deadlineExceeded(), timeoutMs);
     }
   }
 
@@ -82,7 +87,8 @@ export class ProxiedCall {
     const contentType = String(this.headers['content-type'] ?? '');
     if (this.headers[':method'] !== 'POST' || !contentType.startsWith('application/grpc')) {
       // gRPC over HTTP/2: a request that is not gRPC gets 415 so that a confused client sees why.
-      if (!this.stream.destroyed) this.stream.respond({ ':status': 415, 'content-type': 'text/plain' }, { endStream: true });
+      if (this.writable()) this.stream.respond({ ':status': 415, 'content-type': 'text/plain' }, { endStream: true });
+      this.stream.resume();
       this.done(GrpcStatus.UNKNOWN, 415);
       return;
     }
@@ -135,7 +141,7 @@ export class ProxiedCall {
     upstream.on('error', () => {});
     upstream.on('response', (headers) => {
       this.ctx.health.recordSuccess(backend);
-      if (this.finished || this.ownTrailers || this.stream.destroyed) return;
+      if (this.finished || this.ownTrailers || !this.writable()) return;
       if (isTrailersOnly(headers)) {
         this.stream.respond(clientResponseHeaders(headers), { endStream: true });
         this.done(statusOf(headers), Number(headers[':status'] ?? 200));
@@ -203,7 +209,7 @@ export class ProxiedCall {
     // Whatever the client still sends has nowhere to go; reading it keeps its window open so it can finish.
     this.stream.unpipe();
     this.stream.resume();
-    if (this.stream.destroyed || this.stream.closed) {
+    if (!this.writable()) {
       this.done(status, 0);
     } else if (!this.stream.headersSent) {
       this.stream.respond({ ':status': 200, 'content-type': 'application/grpc', ...trailers }, { endStream: true });
@@ -223,8 +229,12 @@ export class ProxiedCall {
       this.waitingForTrailers = true;
       return;
     }
-    if (!this.stream.destroyed && !this.stream.closed) this.stream.sendTrailers(trailers);
+    if (this.writable()) this.stream.sendTrailers(trailers);
     this.done(statusOf(trailers), 200);
+  }
+
+  private writable(): boolean {
+    return !this.stream.destroyed && !this.stream.closed;
   }
 
   private done(status: number, httpStatus: number): void {
@@ -233,7 +243,7 @@ export class ProxiedCall {
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.ctx.onDone({
       path: this.path,
-      clientIp: this.stream.session?.socket?.remoteAddress ?? '-',
+      clientIp: this.clientIp,
       status,
       httpStatus,
       seconds: Number(process.hrtime.bigint() - this.started) / 1e9,

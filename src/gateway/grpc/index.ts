@@ -31,11 +31,25 @@ export interface GrpcListener {
 }
 
 /**
- * Larger HTTP/2 windows than the 64 KiB default, so a stream of audio chunks
- * is not one round trip per 64 KiB; still a fixed bound per stream, so a
- * slow reader stops the backend instead of filling the gateway's memory.
+ * HTTP/2 stream windows bound what the gateway holds per call when one side
+ * reads slower than the other writes: 256 KiB (four times node's default, so
+ * audio streams are not one round trip per 64 KiB) times at most 1000
+ * concurrent calls per client connection.
  */
-const SETTINGS = { initialWindowSize: 1024 * 1024 };
+const STREAM_WINDOW = 256 * 1024;
+const MAX_STREAMS_PER_CLIENT = 1000;
+/**
+ * The connection window is released as soon as data arrives (node does so;
+ * the stream windows do the bounding), so it only limits throughput: make it
+ * large enough that many calls on one connection do not wait on each other.
+ */
+const CONNECTION_WINDOW = 16 * 1024 * 1024;
+/**
+ * Node refuses new streams on a session past this many MB of buffered frames
+ * (10 by default); every call to a backend shares one session, so allow for
+ * many calls' windows at once.
+ */
+const BACKEND_SESSION_MEMORY_MB = 256;
 
 /**
  * The original gRPC proxy, as a listener of the gateway: HTTP/2 cleartext
@@ -43,7 +57,11 @@ const SETTINGS = { initialWindowSize: 1024 * 1024 };
  * shared strategy, with the gateway's health monitor deciding who is live.
  */
 export async function startGrpcListener(options: GrpcListenerOptions): Promise<GrpcListener> {
-  const sessions = new BackendSessions({ connectTimeoutMs: options.connectTimeoutMs, settings: SETTINGS });
+  const sessions = new BackendSessions({
+    connectTimeoutMs: options.connectTimeoutMs,
+    http2: { settings: { initialWindowSize: STREAM_WINDOW }, maxSessionMemory: BACKEND_SESSION_MEMORY_MB },
+    connectionWindow: CONNECTION_WINDOW,
+  });
   const metrics = new GrpcMetrics(options.registry);
   const ctx: CallContext = {
     pool: options.pool,
@@ -65,10 +83,11 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     },
   };
 
-  const server = createServer({ settings: SETTINGS });
+  const server = createServer({ settings: { initialWindowSize: STREAM_WINDOW, maxConcurrentStreams: MAX_STREAMS_PER_CLIENT } });
   const clients = new Set<ServerHttp2Session>();
   server.on('session', (session: ServerHttp2Session) => {
     clients.add(session);
+    session.setLocalWindowSize(CONNECTION_WINDOW);
     session.on('error', () => {});
     session.once('close', () => clients.delete(session));
   });
