@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { HeaderMap } from '../upstream-types.js';
+import { parseCacheControl, qualifiedNoCacheFields } from './cache-control.js';
 import { storedHeaders, type Policy } from './policy.js';
 
 export type CacheResult = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
@@ -49,11 +50,14 @@ export const statusHasNoContent = (status: number) => status === 204 || status =
  * Headers for an answer from a stored response: the library strips hop-by-hop
  * fields and computes `Age` (RFC 9111 §4.2.3, §5.1); `Date` stays the
  * origin's (RFC 9110 §6.6.1: it is when the origin generated the message).
+ * Fields named by a qualified no-cache go only with an answer just validated
+ * (RFC 9111 §5.2.2.4).
  */
-export function storedAnswerHeaders(policy: Policy, status: number, bodyLength: number): OutgoingHttpHeaders {
+export function storedAnswerHeaders(policy: Policy, status: number, bodyLength: number, validated: boolean): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = { ...policy.responseHeaders() };
-  const originDate = storedHeaders(policy).date;
-  if (originDate) headers.date = originDate;
+  const stored = storedHeaders(policy);
+  if (stored.date) headers.date = stored.date;
+  if (!validated) for (const name of qualifiedNoCacheFields(parseCacheControl(stored['cache-control']))) delete headers[name];
   if (statusHasNoContent(status)) delete headers['content-length'];
   else headers['content-length'] = String(bodyLength);
   return headers;

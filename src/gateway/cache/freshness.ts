@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { deltaSeconds, parseDirectives, responseDirectives, type Policy } from './policy.js';
+import { deltaSeconds, parseCacheControl, type Directives } from './cache-control.js';
+import { responseDirectives, type Policy } from './policy.js';
 
 /**
  * How a stored response may be used for one request (RFC 9111 §4.2, §4.3,
@@ -19,15 +20,15 @@ export type Use =
   /** Must be validated with the origin first. */
   | { kind: 'revalidate'; reason: 'stale' | 'request' | 'no-cache' };
 
-export function requestDirectives(headers: IncomingHttpHeaders): Record<string, string | true> {
-  const cc = typeof headers['cache-control'] === 'string' ? headers['cache-control'] : undefined;
-  const directives = parseDirectives(cc);
+export function requestDirectives(headers: IncomingHttpHeaders): Directives {
+  const cc = headers['cache-control'];
+  const directives = parseCacheControl(cc);
   // RFC 9111 §5.4: Pragma: no-cache counts only when Cache-Control is absent.
   if (cc === undefined && /(^|,)\s*no-cache\s*(,|$)/i.test(String(headers.pragma ?? ''))) directives['no-cache'] = true;
   return directives;
 }
 
-export function evaluate(policy: Policy, requestCc: Record<string, string | true>): Use {
+export function evaluate(policy: Policy, requestCc: Directives): Use {
   const responseCc = responseDirectives(policy);
   if (requestCc['no-cache']) return { kind: 'revalidate', reason: 'request' };
   if (responseCc['no-cache']) return { kind: 'revalidate', reason: 'no-cache' };
@@ -60,7 +61,7 @@ export function evaluate(policy: Policy, requestCc: Record<string, string | true
  */
 export function mayServeStaleOnError(
   policy: Policy,
-  requestCc: Record<string, string | true>,
+  requestCc: Directives,
   everyBackendDown: boolean,
   graceSeconds: number,
 ): boolean {

@@ -1,5 +1,6 @@
 import CachePolicy from 'http-cache-semantics';
 import type { HeaderMap } from '../upstream-types.js';
+import { freshnessDirectives, parseCacheControl, type Directives } from './cache-control.js';
 
 /**
  * Freshness and storability come from http-cache-semantics (kornelski), in
@@ -11,8 +12,10 @@ import type { HeaderMap } from '../upstream-types.js';
  * monitor says every backend is down. http-cache-semantics is only the RFC
  * 9111 arithmetic, which leaves those decisions to us.
  *
- * Two deviations from the library's defaults, both from SPEC §2:
- * - heuristic freshness is the configured `ttl` for the statuses listed in
+ * Deviations from the library's defaults:
+ * - Cache-Control is parsed by ./cache-control.ts (strict RFC 9111 §5.2
+ *   syntax, case-insensitive names) and the result replaces the library's;
+ * - heuristic freshness (SPEC §2) is the configured `ttl` for the statuses listed in
  *   RFC 9110 §15.1 as heuristically cacheable, instead of 10 % of the age
  *   since Last-Modified (RFC 9111 §4.2.2 leaves the heuristic to the cache);
  *   `ttl = 0` disables it;
@@ -32,7 +35,7 @@ export interface PolicyFactory {
 
 /** The library's state we read; it has no public getter for the parsed directives. */
 interface PolicyInternals {
-  _rescc: Record<string, string | boolean>;
+  _rescc: Directives;
   _resHeaders: Record<string, string | undefined>;
 }
 
@@ -40,6 +43,17 @@ export function createPolicyFactory(options: { ttlSeconds: number; now: () => nu
   const { ttlSeconds, now } = options;
 
   class PiblPolicy extends CachePolicy {
+    constructor(request: CachePolicy.HttpRequest, response: CachePolicy.HttpResponse, policyOptions?: CachePolicy.Options) {
+      super(request, response, policyOptions);
+      // `fromObject` passes no response: the stored directives were parsed when it was made.
+      if (!response) return;
+      const cc = response.headers['cache-control'];
+      const directives = freshnessDirectives(parseCacheControl(cc));
+      // RFC 9111 §5.4: Pragma: no-cache counts as no-cache when there is no Cache-Control.
+      if (cc === undefined && /no-cache/i.test(String(response.headers.pragma ?? ''))) directives['no-cache'] = true;
+      (this as unknown as PolicyInternals)._rescc = directives;
+    }
+
     // Declared by the library (documented as the hook for tests) but missing from its types.
     now(): number {
       return now();
@@ -68,7 +82,7 @@ export function hasExplicitFreshness(policy: Policy): boolean {
   return cc['s-maxage'] !== undefined || cc['max-age'] !== undefined || headers.expires !== undefined;
 }
 
-export function responseDirectives(policy: Policy): Record<string, string | boolean> {
+export function responseDirectives(policy: Policy): Directives {
   return (policy as unknown as PolicyInternals)._rescc;
 }
 
@@ -78,41 +92,6 @@ export function storedHeaders(policy: Policy): Record<string, string | undefined
 
 export function policyStatus(policy: Policy): number {
   return (policy as unknown as { _status: number })._status;
-}
-
-/**
- * Parses Cache-Control with directive names lower-cased (RFC 9111 §5.2:
- * "Cache directives are identified by a token, to be compared
- * case-insensitively"); the library compares them case-sensitively.
- */
-export function normalizeCacheControl(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  return value
-    .split(',')
-    .map((part) => {
-      const eq = part.indexOf('=');
-      return eq < 0 ? part.trim().toLowerCase() : `${part.slice(0, eq).trim().toLowerCase()}=${part.slice(eq + 1).trim()}`;
-    })
-    .filter((part) => part.length > 0)
-    .join(', ');
-}
-
-export function parseDirectives(value: string | undefined): Record<string, string | true> {
-  const out: Record<string, string | true> = {};
-  for (const part of (normalizeCacheControl(value) ?? '').split(',')) {
-    const trimmed = part.trim();
-    if (!trimmed) continue;
-    const eq = trimmed.indexOf('=');
-    if (eq < 0) out[trimmed] = true;
-    else out[trimmed.slice(0, eq)] = trimmed.slice(eq + 1).replace(/^"|"$/g, '');
-  }
-  return out;
-}
-
-/** Delta-seconds (RFC 9111 §1.2.2): digits only; anything else is absent. */
-export function deltaSeconds(value: string | true | boolean | undefined): number | undefined {
-  if (typeof value !== 'string' || !/^\d+$/.test(value)) return undefined;
-  return Number(value);
 }
 
 /**
@@ -127,6 +106,5 @@ export function flattenHeaders(headers: HeaderMap): Record<string, string | stri
     if (lower === 'set-cookie') out[lower] = Array.isArray(value) ? value : [value];
     else out[lower] = Array.isArray(value) ? value.join(', ') : value;
   }
-  if (typeof out['cache-control'] === 'string') out['cache-control'] = normalizeCacheControl(out['cache-control'])!;
   return out;
 }

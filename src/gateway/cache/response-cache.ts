@@ -15,6 +15,7 @@ import {
   type ForwardReason,
 } from './answer-headers.js';
 import { discard, readBounded, streamToClient } from './body-stream.js';
+import { parseCacheControl, type Directives } from './cache-control.js';
 import { CacheEntries, type Lookup } from './entries.js';
 import { Flights } from './flights.js';
 import { evaluate, mayServeStaleOnError, requestDirectives } from './freshness.js';
@@ -24,7 +25,6 @@ import {
   createPolicyFactory,
   flattenHeaders,
   hasExplicitFreshness,
-  normalizeCacheControl,
   policyStatus,
   storedHeaders,
   type Policy,
@@ -48,6 +48,7 @@ export interface ResponseCacheOptions {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 type StoredFound = Extract<Lookup, { found: true }>;
 const noop = () => {};
+const NOT_UPDATED_BY_304 = new Set(['content-length', 'content-encoding', 'content-range', 'transfer-encoding', 'set-cookie']);
 
 /** RFC 9112 §6.3: a request has content when it says so with Content-Length or Transfer-Encoding. */
 function hasBody(ctx: ProxyContext): boolean {
@@ -185,7 +186,7 @@ export class ResponseCache {
     primary: string,
     stored: StoredFound,
     policy: Policy,
-    requestCc: Record<string, string | true>,
+    requestCc: Directives,
     reason: 'stale' | 'request',
     release: () => void,
   ): Promise<void> {
@@ -312,7 +313,8 @@ export class ResponseCache {
 
   private answerStored(ctx: ProxyContext, entry: ResponseEntry, policy: Policy, result: CacheResult, parts: CacheStatusParts): void {
     const status = policyStatus(policy);
-    const headers = withCacheHeaders(storedAnswerHeaders(policy, status, entry.body.length), result, cacheStatus(parts));
+    const validated = parts.fwdStatus === 304;
+    const headers = withCacheHeaders(storedAnswerHeaders(policy, status, entry.body.length, validated), result, cacheStatus(parts));
     this.mark(ctx, result);
     if (status >= 200 && status < 300 && clientValidatorMatches(ctx.req.headers, headers)) {
       ctx.res.writeHead(304, notModifiedHeaders(headers));
@@ -353,8 +355,8 @@ export class ResponseCache {
   private policyRequest(ctx: ProxyContext): CachePolicy.HttpRequest {
     const source = ctx.req.headers;
     const headers: CachePolicy.Headers = { host: ctx.host };
-    const cc = source['cache-control'];
-    if (typeof cc === 'string') headers['cache-control'] = normalizeCacheControl(cc);
+    // The library reads only `no-store` from the request's directives (RFC 9111 §5.2.1.5).
+    if (parseCacheControl(source['cache-control'])['no-store']) headers['cache-control'] = 'no-store';
     if (source.pragma !== undefined) headers.pragma = String(source.pragma);
     // RFC 9111 §3.5: only whether the request was authenticated matters.
     if (source.authorization !== undefined) headers.authorization = 'present';
@@ -380,14 +382,23 @@ export class ResponseCache {
     return this.afterNotModifiedFor(this.policyRequest(ctx), policy, response);
   }
 
-  /** RFC 9111 §4.3.4: the 304's fields replace the stored ones; null when it does not match the stored validators. */
+  /**
+   * RFC 9111 §4.3.4: every field of the 304 replaces or joins the stored ones
+   * (the library would only replace fields already stored, so a Cache-Control
+   * first sent on a 304 would be lost), except the content metadata of the
+   * body we keep (§3.2) and Set-Cookie, which is never stored (SPEC §2).
+   * Null when the 304 is not about the stored response's validators.
+   */
   private afterNotModifiedFor(request: CachePolicy.HttpRequest, policy: Policy, response: UpstreamResponse): Policy | null {
     const notModified = flattenHeaders(response.headers);
-    const { policy: updated, matches } = policy.revalidatedPolicy(request, { status: 304, headers: notModified });
-    if (!matches) return null;
+    if (!policy.revalidatedPolicy(request, { status: 304, headers: notModified }).matches) return null;
+    const merged: CachePolicy.Headers = { ...storedHeaders(policy) };
     // The stored Age described the old copy; the 304 is a new first-hand answer (RFC 9111 §4.2.3).
-    if (notModified.age === undefined) delete storedHeaders(updated).age;
-    return updated;
+    delete merged.age;
+    for (const [name, value] of Object.entries(notModified)) {
+      if (!NOT_UPDATED_BY_304.has(name)) merged[name] = value;
+    }
+    return this.policies.create(request, { status: policyStatus(policy), headers: merged });
   }
 
   private mark(ctx: ProxyContext, result: CacheResult): void {

@@ -86,3 +86,25 @@ test("the client's own validators are not sent on the cache's revalidation", asy
   assert.equal(answer.status, 200);
   assert.equal(origin.seen[1]!.headers['if-none-match'], '"mine"');
 });
+
+test('a 304 adds fields the stored answer did not have, such as a first Cache-Control', async (t) => {
+  const origin = await backend(t, (req, res) => {
+    req.resume();
+    if (req.headers['if-none-match'] === '"n"') {
+      res.writeHead(304, { etag: '"n"', 'cache-control': 'max-age=600', 'x-new': 'added' });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { etag: '"n"', expires: new Date(Date.now() + 1_000).toUTCString(), date: new Date().toUTCString() });
+    res.end('n body');
+  });
+  const gw = await cacheGateway(t, [origin], { ttl: 0 });
+  await gw.get('/new-fields');
+  await sleep(1_600);
+  const revalidated = await gw.get('/new-fields');
+  assert.equal(revalidated.headers['x-new'], 'added');
+  assert.equal(revalidated.headers['cache-control'], 'max-age=600');
+  const hit = await gw.get('/new-fields');
+  assert.equal(hit.headers['x-cache'], 'HIT', 'the max-age from the 304 now governs');
+  assert.equal(origin.count('/new-fields'), 2);
+});

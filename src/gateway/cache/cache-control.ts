@@ -1,0 +1,97 @@
+/**
+ * Cache-Control parsing (RFC 9111 §5.2, list syntax of RFC 9110 §5.6.1,
+ * quoted strings of §5.6.4). http-cache-semantics splits on every comma and
+ * trims around `=`, so `max-age =100`, `max-age=100a` or a quoted
+ * `extension="a, max-age=100"` would wrongly make a response fresh; the
+ * directives the policy works from are parsed here instead.
+ */
+export type Directives = Record<string, string | true>;
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+/** Directive names lower-cased; the first occurrence of a directive wins (RFC 9111 §4.2.1). */
+export function parseCacheControl(value: string | string[] | undefined): Directives {
+  const out: Directives = {};
+  if (value === undefined) return out;
+  for (const member of splitList(Array.isArray(value) ? value.join(',') : value)) {
+    const eq = member.indexOf('=');
+    const rawName = eq < 0 ? member : member.slice(0, eq);
+    // No white space around `=` (RFC 9111 §5.2: `token [ "=" ( token / quoted-string ) ]`).
+    if (eq >= 0 && (rawName !== rawName.trimEnd() || /^\s/.test(member.slice(eq + 1)))) continue;
+    const name = rawName.toLowerCase();
+    if (!TOKEN.test(name) || name in out) continue;
+    if (eq < 0) {
+      out[name] = true;
+      continue;
+    }
+    const argument = unquote(member.slice(eq + 1));
+    if (argument !== null) out[name] = argument;
+  }
+  return out;
+}
+
+/** RFC 9111 §1.2.2 delta-seconds: digits only; anything else is not a number. */
+export function deltaSeconds(value: string | true | undefined): number | undefined {
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/**
+ * The field names of a qualified `no-cache="a, b"` (RFC 9111 §5.2.2.4): the
+ * response may be reused, but without those fields unless revalidated.
+ */
+export function qualifiedNoCacheFields(directives: Directives): string[] {
+  const value = directives['no-cache'];
+  if (typeof value !== 'string') return [];
+  return value
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name.length > 0);
+}
+
+/**
+ * The directives as the freshness arithmetic should see them: an invalid
+ * max-age or s-maxage makes the response stale rather than fresh (RFC 9111
+ * §4.2.1 "a cache ... SHOULD consider [invalid freshness information] to be
+ * stale"), and a qualified no-cache does not force revalidation of the whole
+ * response (its fields are dropped from cached answers instead).
+ */
+export function freshnessDirectives(directives: Directives): Directives {
+  const out: Directives = { ...directives };
+  for (const name of ['max-age', 's-maxage']) {
+    if (name in out && deltaSeconds(out[name]) === undefined) out[name] = '0';
+  }
+  if (typeof out['no-cache'] === 'string') delete out['no-cache'];
+  return out;
+}
+
+/** Splits a comma-separated list, leaving commas inside quoted strings alone. */
+function splitList(value: string): string[] {
+  const members: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i]!;
+    if (quoted) {
+      current += char;
+      if (char === '\\' && i + 1 < value.length) current += value[++i];
+      else if (char === '"') quoted = false;
+    } else if (char === '"') {
+      quoted = true;
+      current += char;
+    } else if (char === ',') {
+      members.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  members.push(current);
+  return members.map((member) => member.trim()).filter((member) => member.length > 0);
+}
+
+/** A token stays as it is; a quoted string loses its quotes and escapes; null when malformed. */
+function unquote(argument: string): string | null {
+  if (!argument.startsWith('"')) return argument;
+  if (argument.length < 2 || !argument.endsWith('"')) return null;
+  return argument.slice(1, -1).replace(/\\(.)/g, '$1');
+}
