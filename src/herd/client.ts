@@ -5,7 +5,6 @@
  */
 import { connect } from 'node:net';
 import { parseAt, formatWhatsat, splitWhatsatAnswer } from './messages.js';
-import { fromWire } from './store.js';
 import type { ClientReport } from './types.js';
 
 export interface HerdTarget {
@@ -37,7 +36,7 @@ export function sendHerdLine(target: HerdTarget, line: string): Promise<string> 
 }
 
 /** An AT answer line as fields, or undefined when the server answered `?`. */
-export function parseAtAnswer(answer: string): Omit<ClientReport, 'at'> & { at: string } | undefined {
+export function parseAtAnswer(answer: string): ClientReport | undefined {
   const line = answer.split('\n', 1)[0] ?? '';
   // The answer was decoded as UTF-8; parseAt works on any string.
   const at = parseAt(line);

@@ -40,20 +40,20 @@ export class GooglePlaces implements PlacesProvider {
         await response.body?.cancel().catch(() => undefined);
         return unknownError();
       }
-      const body = (await response.json()) as unknown;
-      if (!isAnswer(body)) return unknownError();
-      return { ...body, results: body.results.slice(0, bound) };
+      const answer = asAnswer(await response.json());
+      return answer ? { ...answer, results: answer.results.slice(0, bound) } : unknownError();
     } catch {
       return unknownError();
     }
   }
 }
 
-function isAnswer(body: unknown): body is PlacesAnswer {
-  if (!body || typeof body !== 'object') return false;
+/** Google's shape, or undefined: a status string is required, missing lists count as empty. */
+function asAnswer(body: unknown): PlacesAnswer | undefined {
+  if (!body || typeof body !== 'object') return undefined;
   const b = body as Record<string, unknown>;
-  if (typeof b.status !== 'string') return false;
-  if (b.results === undefined) b.results = [] as PlaceResult[];
-  if (b.html_attributions === undefined) b.html_attributions = [];
-  return Array.isArray(b.results);
+  const results = b.results ?? [];
+  const attributions = b.html_attributions ?? [];
+  if (typeof b.status !== 'string' || !Array.isArray(results) || !Array.isArray(attributions)) return undefined;
+  return { ...b, html_attributions: attributions as string[], results: results as PlaceResult[], status: b.status };
 }
