@@ -10,7 +10,7 @@ import { startBalancer } from '../kv/balancer.js';
 import { startNode } from '../kv/node.js';
 import { startOrigin } from '../kv/origin.js';
 
-/** A service under another name ("kv node2"), so the start-up summary tells the nodes apart. */
+/** A service under another name ("kv node2", "backend1"), so the start-up summary reads one name per part. */
 const renamed = (service: Service, name: string): Service => ({
   name,
   host: service.host,
@@ -36,7 +36,8 @@ export async function startStack(config: Config): Promise<Service[]> {
   };
   try {
     for (const [i, b] of config.backends.entries()) {
-      await start(startBackend({ host: b.host, port: b.port, name: `backend${i + 1}`, dataDir: config.kv.dataDir }));
+      const service = await startBackend({ host: b.host, port: b.port, name: `backend${i + 1}`, dataDir: config.kv.dataDir });
+      started.push(renamed(service, `backend${i + 1}`));
     }
 
     const kv = config.kv;

@@ -25,7 +25,7 @@ test('startStack starts every part in dependency order, wired, and stops them al
   t.after(() => Promise.allSettled(services.map((s) => s.close())));
   assert.deepEqual(
     services.map((s) => s.name),
-    ['backend backend1', 'backend backend2', 'backend backend3', 'kv origin', 'kv node1', 'kv node2', 'kv node3', 'kv balancer', 'herd Riley', 'herd Jaquez', 'herd Juzang', 'herd Campbell', 'herd Bernard', 'gateway'],
+    ['backend1', 'backend2', 'backend3', 'kv origin', 'kv node1', 'kv node2', 'kv node3', 'kv balancer', 'herd Riley', 'herd Jaquez', 'herd Juzang', 'herd Campbell', 'herd Bernard', 'gateway'],
   );
   assert.deepEqual(services.map((s) => s.port), [...ports.backends, ports.origin, ...ports.nodes, ports.balancer, ...ports.herd, ports.gateway]);
 
