@@ -54,6 +54,12 @@ export interface LineServer {
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
+/**
+ * Lines read ahead of their answers, per connection. Past it the socket stops
+ * being read, so a client pipelining faster than answers are made is held
+ * back by TCP instead of filling the server's memory.
+ */
+const MAX_QUEUED_LINES = 1024;
 
 export async function startLineServer(options: LineServerOptions): Promise<LineServer> {
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -113,14 +119,23 @@ function serveConnection(
   let busy = false;
   let ended = false;
   let closing = false;
+  let writeBlocked = false;
 
   const write = (answer: LineAnswer) => {
     if (answer && !socket.destroyed && socket.writable) {
-      if (!socket.write(answer, encoding)) socket.pause();
+      if (!socket.write(answer, encoding)) {
+        writeBlocked = true;
+        socket.pause();
+      }
     }
   };
+  // Reading resumes only when neither the peer's reading nor our answering is behind.
+  const resumeIfRoom = () => {
+    if (!closing && !writeBlocked && queue.length < MAX_QUEUED_LINES && socket.isPaused()) socket.resume();
+  };
   socket.on('drain', () => {
-    if (!closing) socket.resume();
+    writeBlocked = false;
+    resumeIfRoom();
   });
 
   const finish = (answer?: LineAnswer) => {
@@ -139,6 +154,7 @@ function serveConnection(
   const drainQueue = (): void => {
     while (queue.length && !closing) {
       const line = queue.shift()!;
+      resumeIfRoom();
       let result: LineAnswer | Promise<LineAnswer>;
       try {
         result = options.handle(line, session);
@@ -163,6 +179,7 @@ function serveConnection(
 
   const takeLine = (line: string) => {
     queue.push(line.endsWith('\r') ? line.slice(0, -1) : line);
+    if (queue.length >= MAX_QUEUED_LINES) socket.pause();
     if (!busy) drainQueue();
   };
 
@@ -217,6 +234,11 @@ function serveConnection(
   socket.on('error', () => {
     // Resets and broken pipes are the client's business; 'close' follows.
   });
-  socket.on('close', () => options.onClose?.(session));
+  socket.on('close', () => {
+    // Nobody is left to read the answers to queued lines.
+    closing = true;
+    queue.length = 0;
+    options.onClose?.(session);
+  });
   options.onConnection?.(session);
 }
