@@ -40,7 +40,17 @@ export async function waitForText(locator: Locator, pattern: RegExp, what: strin
   const deadline = Date.now() + ms;
   let last = '';
   for (;;) {
-    last = (await locator.count()) > 0 ? await locator.first().innerText() : '(not on the page)';
+    // What a person reads: innerText for HTML, the <text> labels of an SVG group (not its tooltip <title>).
+    last =
+      (await locator.count()) > 0
+        ? await locator.first().evaluate((node): string =>
+            !node.isConnected
+              ? '(replaced while being read)'
+              : 'innerText' in node
+              ? String(node.innerText)
+              : [...node.querySelectorAll('text')].map((t) => t.textContent ?? '').join(' ') || (node.textContent ?? ''),
+          )
+        : '(not on the page)';
     if (pattern.test(last)) return last;
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}: expected ${pattern}, the page shows ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 50));

@@ -1,7 +1,12 @@
 import type { TestContext } from 'node:test';
+import type { Config } from '../../src/config/types.js';
+import { gatewayPlugins } from '../../src/gateway/adapters/index.js';
+import { startGateway } from '../../src/gateway/start.js';
 import { backendLines, configFromIni } from '../helpers/config.js';
-import { fetchText, gateway } from '../helpers/gateway.js';
+import { fetchText, gateway, logLines } from '../helpers/gateway.js';
 import { namedBackend, type TestServer } from '../helpers/servers.js';
+import { NAMES, startHerd, type Herd } from '../herd/helpers.js';
+import { makeDataDir, startCluster, type Cluster } from '../kv/helpers.js';
 
 export type Gateway = Awaited<ReturnType<typeof gateway>>;
 
@@ -46,4 +51,39 @@ export function startTraffic(gw: Gateway, everyMs = 20): () => Promise<void> {
     clearInterval(timer);
     await Promise.all(pending);
   };
+}
+
+/**
+ * The whole system in process: `count` backends, a kv cluster (origin, three
+ * nodes, balancer polling every 0.2 s) and the herd with every server but
+ * `downServer` running (its port configured, nothing listening), all behind
+ * one gateway with the kv and herd adapters, as `pibl up` wires them.
+ */
+export async function startFullStack(
+  t: TestContext,
+  { count = 2, downServer = 'Campbell' }: { count?: number; downServer?: string } = {},
+): Promise<{ gw: Gateway; backends: TestServer[]; cluster: Cluster; herd: Herd }> {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  t.after(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  const data = makeDataDir();
+  cleanups.push(() => data.cleanup());
+  const cluster = await startCluster(data.data, { lb: { pollIntervalMs: 200 } });
+  cleanups.push(() => cluster.close());
+  const herd = await startHerd({ names: NAMES.filter((n) => n !== downServer) });
+  cleanups.push(() => herd.close());
+  const backends: TestServer[] = [];
+  for (let i = 0; i < count; i++) {
+    const b = await namedBackend(`server${i + 1}`);
+    cleanups.push(() => b.close());
+    backends.push(b);
+  }
+  const base = configFromIni(`${backendLines(backends.map((b) => b.port))}\n[balancer]\nheartbeat_interval = 0.2\nmax_fails = 2\n[cache]\nenabled = true\n`);
+  const config: Config = { ...base, kv: { ...base.kv, balancer: { host: '127.0.0.1', port: cluster.lb.port } }, herd: herd.config };
+  const sink = logLines();
+  const service = await startGateway(config, { logSink: sink, plugins: gatewayPlugins(config, { herdServices: [...herd.servers.values()] }) });
+  const gw = Object.assign(service, { url: `http://127.0.0.1:${service.port}`, logs: sink.lines });
+  cleanups.push(() => gw.close());
+  return { gw, backends, cluster, herd };
 }

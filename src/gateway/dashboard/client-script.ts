@@ -86,6 +86,29 @@ export const DASHBOARD_JS = String.raw`(function () {
     setText(noteId, problem ? 'Unavailable: ' + problem : '');
   }
 
+  /**
+   * Puts the freshly built rows in the table, keeping the rows already there
+   * (matched by key) and swapping only the cells that changed, so a row a
+   * person is reading or selecting does not vanish every second.
+   */
+  function syncRows(tbody, rows, keyAttr) {
+    var old = {};
+    Array.prototype.forEach.call(tbody.rows, function (tr) { old[tr.getAttribute(keyAttr)] = tr; });
+    var kept = rows.map(function (tr) {
+      var key = tr.getAttribute(keyAttr);
+      var was = Object.prototype.hasOwnProperty.call(old, key) ? old[key] : null;
+      if (!was || was.cells.length !== tr.cells.length) return tr;
+      delete old[key];
+      if (was.className !== tr.className) was.className = tr.className;
+      var fresh = Array.prototype.slice.call(tr.cells);
+      var stale = Array.prototype.slice.call(was.cells);
+      for (var i = 0; i < fresh.length; i++) if (!stale[i].isEqualNode(fresh[i])) was.replaceChild(fresh[i], stale[i]);
+      return was;
+    });
+    var same = kept.length === tbody.rows.length && kept.every(function (tr, i) { return tbody.rows[i] === tr; });
+    if (!same) tbody.replaceChildren.apply(tbody, kept);
+  }
+
   function getJSON(path) {
     var ctl = new AbortController();
     var timer = setTimeout(function () { ctl.abort(); }, FETCH_TIMEOUT_MS);
@@ -151,7 +174,7 @@ export const DASHBOARD_JS = String.raw`(function () {
       cell(tr, probe ? (probe.ok ? 'ok' : 'failed: ' + String(probe.detail)) + ', ' + fmtAgo(probe.at) : 'not yet', 'probe');
       return tr;
     });
-    byId('backends').tBodies[0].replaceChildren.apply(byId('backends').tBodies[0], rows);
+    syncRows(byId('backends').tBodies[0], rows, 'data-backend');
     prev.requests = counts;
     prev.at = now;
     setText('backends-summary', healthy + ' of ' + backends.length + ' healthy');
@@ -258,7 +281,7 @@ export const DASHBOARD_JS = String.raw`(function () {
       th.setAttribute('scope', 'row');
       tr.appendChild(th);
       cell(tr, '', 'health').appendChild(badge(!!p.healthy, 'healthy', 'down'));
-      cell(tr, m ? fmtInt(m.total_requests) : 'no METRICS yet', 'num');
+      cell(tr, m ? fmtInt(m.total_requests) : 'not reporting', 'num');
       cell(tr, m ? fmtPercent(m.hit_rate) : DASH, 'num');
       cell(tr, m ? fmtInt(m.hits) : DASH, 'num');
       cell(tr, m ? fmtInt(m.misses) : DASH, 'num');
@@ -266,7 +289,7 @@ export const DASHBOARD_JS = String.raw`(function () {
       cell(tr, fmtInt(p.in_flight), 'num');
       return tr;
     });
-    tbody.replaceChildren.apply(tbody, rows);
+    syncRows(tbody, rows, 'data-node');
     setPanel('kv-panel', 'kv-note', null);
     setText('kv-summary', healthy + ' of ' + names.length + ' nodes healthy, strategy ' + String(data.strategy || DASH));
   }
@@ -299,10 +322,14 @@ export const DASHBOARD_JS = String.raw`(function () {
       cell(tr, Array.isArray(s.neighbors) ? s.neighbors.map(String).join(', ') : DASH);
       return tr;
     });
-    tbody.replaceChildren.apply(tbody, rows);
+    syncRows(tbody, rows, 'data-server');
   }
 
+  var drawn = '';
   function drawHerd(svg, servers) {
+    var shape = JSON.stringify(servers.map(function (s) { return [s.name, !!s.up, s.clients, s.neighbors]; }));
+    if (shape === drawn) return;
+    drawn = shape;
     var title = svg.querySelector('title');
     title.textContent = 'Herd graph: ' + servers.map(function (s) {
       return String(s.name) + ' ' + (s.up ? 'up' : 'down');
