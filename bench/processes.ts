@@ -28,6 +28,12 @@ export interface Child {
 }
 
 const running = new Set<Child>();
+let closed = false;
+
+/** After this, spawnChild refuses: a run being torn down (Ctrl-C) must not start anything more. */
+export function refuseNewChildren(): void {
+  closed = true;
+}
 
 /** Stops every child still running, newest first. */
 export async function stopAll(): Promise<void> {
@@ -52,6 +58,7 @@ export interface SpawnChildOptions extends SpawnOptions {
 
 /** Spawns a command, registered for cleanup at once. */
 export function spawnChild(name: string, command: string, args: string[], options: SpawnChildOptions = {}): Child {
+  if (closed) throw new Error(`${name}: not started, the bench is stopping`);
   const proc = spawn(command, args, { env: cleanEnv(), ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const onData = (chunk: Buffer) => {

@@ -23,6 +23,8 @@ export interface HttpScenarioResult {
   ratioToDirect?: number;
   /** Against nginx-miss for the miss rows, nginx-hit for the hit rows. */
   ratioToNginx?: number;
+  /** CPU per request against the same nginx row's (below 1: cheaper than nginx). */
+  cpuRatioToNginx?: number;
   /** Why the figures may not mean what the name says (the cache did not hit, ...). */
   problem?: string;
 }
@@ -100,7 +102,8 @@ export function addRatios(results: HttpScenarioResult[]): void {
   const direct = byName.get('direct')?.requestsPerSecond.median;
   for (const r of results) {
     if (direct) r.ratioToDirect = Math.round((r.requestsPerSecond.median / direct) * 100) / 100;
-    const peer = NGINX_PEER[r.name] && byName.get(NGINX_PEER[r.name]!)?.requestsPerSecond.median;
-    if (peer) r.ratioToNginx = Math.round((r.requestsPerSecond.median / peer) * 100) / 100;
+    const peer = NGINX_PEER[r.name] ? byName.get(NGINX_PEER[r.name]!) : undefined;
+    if (peer?.requestsPerSecond.median) r.ratioToNginx = Math.round((r.requestsPerSecond.median / peer.requestsPerSecond.median) * 100) / 100;
+    if (peer?.cpuUsPerRequest && r.cpuUsPerRequest !== undefined) r.cpuRatioToNginx = Math.round((r.cpuUsPerRequest / peer.cpuUsPerRequest) * 100) / 100;
   }
 }

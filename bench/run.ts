@@ -20,7 +20,7 @@ import { staleDistFile } from './dist-check.js';
 import { loadGenerator } from './load.js';
 import type { LoadGenerator } from './load-types.js';
 import { HTTP_SCENARIOS, parseBenchArgs, TCP_SCENARIOS, UsageError, USAGE, type BenchOptions, type HttpScenarioName, type TcpScenarioName } from './options.js';
-import { stopAll } from './processes.js';
+import { refuseNewChildren, stopAll } from './processes.js';
 import { formatTable } from './report.js';
 import { addRatios, summarise, type BenchResults, type RoundResult } from './results.js';
 import { runTcpScenario } from './tcp.js';
@@ -122,7 +122,10 @@ export async function main(argv: string[]): Promise<number> {
     await stopAll();
     rmSync(dir, { recursive: true, force: true });
   };
+  let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = true;
+    refuseNewChildren();
     log(`bench: ${signal}: stopping every process`);
     void cleanup().finally(() => process.exit(130));
   };
@@ -131,6 +134,7 @@ export async function main(argv: string[]): Promise<number> {
   const budget = budgetMs(opts, httpCount);
   const deadline = setTimeout(() => {
     log(`bench: still running after ${Math.round(budget / 1000)} s: giving up`);
+    refuseNewChildren();
     void cleanup().finally(() => process.exit(1));
   }, budget);
 
@@ -156,8 +160,9 @@ export async function main(argv: string[]): Promise<number> {
     await runHttp(opts, dir, results);
     await runTcp(opts, results, raw);
   } catch (err) {
-    log(`bench: ${(err as Error).message}`);
-    return 1;
+    // After Ctrl-C the children's exits surface here as errors: not news.
+    if (!interrupted) log(`bench: ${(err as Error).message}`);
+    return interrupted ? 130 : 1;
   } finally {
     clearTimeout(deadline);
     await cleanup();
