@@ -21,7 +21,7 @@ export interface CallOutcome {
   clientIp: string;
   /** The gRPC status the client was given (or would have been, had it stayed). */
   status: number;
-  /** The HTTP status of the response (200 for every gRPC answer). */
+  /** The HTTP status of the response: 200 for every gRPC answer, 415 for a request that is not gRPC, 499 when the client left first. */
   httpStatus: number;
   seconds: number;
   backend: Backend | null;
@@ -34,6 +34,8 @@ export interface CallOutcome {
  */
 const DEADLINE_SLACK_MS = 20;
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** nginx's "client closed request", for the access line of a call whose client left before its status. */
+const CLIENT_GONE = 499;
 
 const statusOf = (headers: IncomingHttpHeaders | OutgoingHttpHeaders): number => {
   const value = Number(headers['grpc-status']);
@@ -178,7 +180,8 @@ export class ProxiedCall {
   }
 
   private deadlineExceeded(): void {
-    if (this.finished || this.ownTrailers) return;
+    // Trailers already in hand: the backend answered in time and they are on their way out.
+    if (this.finished || this.ownTrailers || this.backendTrailers) return;
     this.finish(GrpcStatus.DEADLINE_EXCEEDED, 'deadline exceeded at the gateway');
   }
 
@@ -187,11 +190,11 @@ export class ProxiedCall {
     this.cancelUpstream();
     if (this.finished) return;
     if (this.ownTrailers) {
-      this.done(statusOf(this.ownTrailers), this.stream.headersSent ? 200 : 0);
+      this.done(statusOf(this.ownTrailers), CLIENT_GONE);
       return;
     }
     const atDeadline = this.deadlineAt !== null && Date.now() >= this.deadlineAt - DEADLINE_SLACK_MS;
-    this.done(atDeadline ? GrpcStatus.DEADLINE_EXCEEDED : GrpcStatus.CANCELLED, this.stream.headersSent ? 200 : 0);
+    this.done(atDeadline ? GrpcStatus.DEADLINE_EXCEEDED : GrpcStatus.CANCELLED, CLIENT_GONE);
   }
 
   private cancelUpstream(): void {
@@ -210,7 +213,7 @@ export class ProxiedCall {
     this.stream.unpipe();
     this.stream.resume();
     if (!this.writable()) {
-      this.done(status, 0);
+      this.done(status, CLIENT_GONE);
     } else if (!this.stream.headersSent) {
       this.stream.respond({ ':status': 200, 'content-type': 'application/grpc', ...trailers }, { endStream: true });
       this.done(status, 200);
