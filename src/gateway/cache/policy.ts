@@ -1,6 +1,8 @@
 import CachePolicy from 'http-cache-semantics';
 import type { HeaderMap } from '../upstream-types.js';
-import { freshnessDirectives, parseCacheControl, type Directives } from './cache-control.js';
+import { deltaSeconds, freshnessDirectives, parseCacheControl, type Directives } from './cache-control.js';
+import { parseHttpDate } from './http-date.js';
+import { varyNames } from './keys.js';
 
 /**
  * Freshness and storability come from http-cache-semantics (kornelski), in
@@ -37,6 +39,7 @@ export interface PolicyFactory {
 interface PolicyInternals {
   _rescc: Directives;
   _resHeaders: Record<string, string | undefined>;
+  _responseTime: number;
 }
 
 export function createPolicyFactory(options: { ttlSeconds: number; now: () => number }): PolicyFactory {
@@ -59,13 +62,29 @@ export function createPolicyFactory(options: { ttlSeconds: number; now: () => nu
       return now();
     }
 
+    /**
+     * Freshness lifetime (RFC 9111 §4.2.1), replacing the library's: strict
+     * HTTP-dates for Expires and Date, `proxy-revalidate` no longer makes a
+     * fresh response unusable (it only governs stale use, §5.2.2.8), and the
+     * configured ttl as the heuristic (§4.2.2, SPEC §2).
+     */
     override maxAge(): number {
-      const base = super.maxAge();
-      if (ttlSeconds <= 0 || base > 0 || hasExplicitFreshness(this) || !HEURISTIC_STATUSES.has(policyStatus(this))) return base;
-      const { _rescc: cc, _resHeaders: headers } = this as unknown as PolicyInternals;
-      // The same exclusions the library applies before its own heuristic (RFC 9111 §4.2.2, §5.2.2).
-      if (!this.storable() || cc['no-cache'] || cc['proxy-revalidate'] || headers['set-cookie'] || headers.vary === '*') return base;
-      return ttlSeconds;
+      const { _rescc: cc, _resHeaders: headers, _responseTime: receivedAt } = this as unknown as PolicyInternals;
+      if (!this.storable() || cc['no-cache']) return 0;
+      // The library's caution, kept: shared caches do not reuse cookie-setting answers unless told to.
+      if (headers['set-cookie'] !== undefined && !cc.public && !cc.immutable) return 0;
+      if (varyNames(headers.vary) === '*') return 0;
+      const sMaxAge = deltaSeconds(cc['s-maxage']);
+      if (sMaxAge !== undefined) return sMaxAge;
+      const maxAge = deltaSeconds(cc['max-age']);
+      if (maxAge !== undefined) return maxAge;
+      if (headers.expires !== undefined) {
+        const expires = parseHttpDate(headers.expires);
+        const date = parseHttpDate(headers.date) ?? receivedAt;
+        // RFC 9111 §5.3: an invalid Expires (such as "0") is in the past.
+        return expires === null || expires <= date ? 0 : (expires - date) / 1000;
+      }
+      return ttlSeconds > 0 && HEURISTIC_STATUSES.has(policyStatus(this)) ? ttlSeconds : 0;
     }
   }
 
