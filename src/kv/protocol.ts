@@ -55,6 +55,7 @@ export function parseKvRequest(line: string): KvRequest {
   }
   if (space === -1) return invalid('BAD_REQUEST', 'GET needs resource/key');
   const target = line.slice(space + 1);
+  if (/\s/.test(target)) return invalid('BAD_REQUEST', 'expected "GET resource/key" with one space and no other white space');
   const slash = target.indexOf('/');
   if (slash === -1) return invalid('BAD_REQUEST', 'expected resource/key, e.g. article/1');
   const resource = target.slice(0, slash);
