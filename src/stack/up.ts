@@ -19,6 +19,18 @@ const renamed = (service: Service, name: string): Service => ({
 });
 
 /**
+ * A part behind the gateway stops once the gateway has: on a signal the CLI
+ * stops every service at once, and the door must close (and its in-flight
+ * /kv and /herd requests finish) before what it reaches goes away.
+ */
+const behind = (gateway: Service, part: Service): Service => ({
+  name: part.name,
+  host: part.host,
+  port: part.port,
+  close: () => gateway.close().catch(() => undefined).then(() => part.close()),
+});
+
+/**
  * `pibl up`: every part on its configured address, wired together. Parts
  * start in dependency order — demo backends, kv origin, kv nodes, kv
  * balancer, herd servers, and the gateway last, so that its door opens onto
@@ -63,11 +75,11 @@ export async function startStack(config: Config): Promise<Service[]> {
       herdServices.push(await start(startHerdServer({ name: server.name, herd: config.herd, places })));
     }
 
-    await start(startGateway(config, { plugins: gatewayPlugins(config, { herdServices }) }));
+    const gateway = await start(startGateway(config, { plugins: gatewayPlugins(config, { herdServices }) }));
+    return started.map((s) => (s === gateway ? s : behind(gateway, s)));
   } catch (err) {
-    // Newest first, as a stack unwinds: the gateway before what it reaches.
-    await Promise.allSettled(started.reverse().map((s) => s.close()));
+    // The gateway is last, so it never runs here: the parts have nothing in front of them to wait for.
+    await Promise.allSettled(started.map((s) => s.close()));
     throw err;
   }
-  return started;
 }

