@@ -61,7 +61,7 @@ test('five processes flood a report from Riley to Campbell, two hops away', asyn
   const at = (await ask(ports.Riley!, `IAMAT ${client} +34.068930-118.445127 ${posixNow()}\n`)).trimEnd();
   assert.match(at, /^AT Riley [+-]\d+\.\d{9} /);
   assert.ok(await eventually(async () => (await whatsatAt('Campbell', client)) === at));
-  for (const name of NAMES) assert.equal(await whatsatAt(name, client), at, name);
+  for (const name of NAMES) assert.ok(await eventually(async () => (await whatsatAt(name, client)) === at), name);
 });
 
 test('killing two processes (SIGKILL, as the grader) leaves the connected rest working; restarted ones get new reports only', async () => {
