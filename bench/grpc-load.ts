@@ -19,7 +19,7 @@ import { startGateway } from '../src/gateway/start.js';
 export interface GrpcBenchOptions {
   /** Calls kept in flight at once (default 32). */
   concurrency?: number;
-  /** Measured time per target in ms (default 5000), after a warm-up of a fifth of it. */
+  /** Measured time per target in ms (default 5000), in turns with the other target, after a warm-up of a fifth of it. */
   durationMs?: number;
 }
 
@@ -91,6 +91,9 @@ async function startPibl(backendPort: number) {
   }
 }
 
+/** Turns each target gets; its measured time is split among them. */
+const TURNS = 5;
+
 const percentile = (sorted: Float64Array, p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]! : NaN);
 
 /** `concurrency` loops of back-to-back calls on one channel for `ms`; latencies of the calls that completed inside the window. */
@@ -111,11 +114,31 @@ async function load(client: EchoClient, concurrency: number, ms: number): Promis
   return { latencies, errors, seconds: (performance.now() - start) / 1000 };
 }
 
-async function measure(target: GrpcTargetResult['target'], port: number, concurrency: number, durationMs: number): Promise<GrpcTargetResult> {
-  const client = new Echo(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as EchoClient;
+/**
+ * Both targets in turns (direct, pibl, direct, pibl...) so that whatever
+ * else the machine is doing weighs on both alike; each target's calls and
+ * latencies are summed over its turns.
+ */
+async function measureInTurns(ports: Record<GrpcTargetResult['target'], number>, concurrency: number, durationMs: number, turns: number) {
+  const targets = Object.keys(ports) as GrpcTargetResult['target'][];
+  const clients = new Map(targets.map((t) => [t, new Echo(`127.0.0.1:${ports[t]}`, grpc.credentials.createInsecure()) as unknown as EchoClient]));
+  const totals = new Map(targets.map((t) => [t, { latencies: [] as number[], errors: 0, seconds: 0 }]));
   try {
-    await load(client, concurrency, Math.max(200, durationMs / 5));
-    const { latencies, errors, seconds } = await load(client, concurrency, durationMs);
+    for (const t of targets) await load(clients.get(t)!, concurrency, Math.max(200, durationMs / 5));
+    for (let turn = 0; turn < turns; turn++) {
+      for (const t of targets) {
+        const r = await load(clients.get(t)!, concurrency, durationMs / turns);
+        const total = totals.get(t)!;
+        for (const l of r.latencies) total.latencies.push(l);
+        total.errors += r.errors;
+        total.seconds += r.seconds;
+      }
+    }
+  } finally {
+    for (const client of clients.values()) client.close();
+  }
+  return targets.map((target): GrpcTargetResult => {
+    const { latencies, errors, seconds } = totals.get(target)!;
     const sorted = Float64Array.from(latencies).sort();
     return {
       target,
@@ -125,9 +148,7 @@ async function measure(target: GrpcTargetResult['target'], port: number, concurr
       p50Ms: Number(percentile(sorted, 50).toFixed(3)),
       p99Ms: Number(percentile(sorted, 99).toFixed(3)),
     };
-  } finally {
-    client.close();
-  }
+  });
 }
 
 export async function runGrpcBench(options: GrpcBenchOptions = {}): Promise<GrpcBenchResult> {
@@ -136,9 +157,8 @@ export async function runGrpcBench(options: GrpcBenchOptions = {}): Promise<Grpc
   const backend = await startBackend();
   const gateway = await startPibl(backend.port);
   try {
-    const direct = await measure('direct', backend.port, concurrency, durationMs);
-    const pibl = await measure('pibl', gateway.grpcPort!, concurrency, durationMs);
-    return { concurrency, durationMs, results: [direct, pibl] };
+    const results = await measureInTurns({ direct: backend.port, pibl: gateway.grpcPort! }, concurrency, durationMs, TURNS);
+    return { concurrency, durationMs, results };
   } finally {
     await gateway.close();
     backend.stop();
@@ -147,7 +167,7 @@ export async function runGrpcBench(options: GrpcBenchOptions = {}): Promise<Grpc
 
 export function formatGrpcBench(result: GrpcBenchResult): string {
   const lines = [
-    `gRPC unary, concurrency ${result.concurrency}, ${result.durationMs} ms per target (backend, gateway and client in one process)`,
+    `gRPC unary, concurrency ${result.concurrency}, ${result.durationMs} ms per target in ${TURNS} turns each (backend, gateway and client in one process)`,
     'target   calls/s   p50 ms   p99 ms   errors',
   ];
   for (const r of result.results) {
