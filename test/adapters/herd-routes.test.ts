@@ -27,6 +27,19 @@ test('POST iamat with JSON answers the AT line as fields', async () => {
   assert.equal(answer.json.line, `AT Riley ${answer.json.diff} ${client} +34.068930-118.445127 ${time}`);
 });
 
+test('application/json with a charset parameter is JSON too', async () => {
+  const answer = await call(port(), 'POST', '/herd/Riley/iamat', { type: 'application/json; charset=utf-8', data: JSON.stringify({ client: uniqueClient('charset'), location: '+1+1', time: posixNow() }) });
+  assert.equal(answer.status, 200, answer.text);
+});
+
+test('the bare prefixes and unknown paths under them are 404 JSON', async () => {
+  for (const path of ['/herd', '/herd/', '/kv', '/herd/Riley', '/herd/-/nothing']) {
+    const answer = await call(port(), 'GET', path);
+    assert.equal(answer.status, 404, `${path}: ${answer.text}`);
+    assert.equal(errorCode(answer), 'PIBL_ERR_NOT_FOUND');
+  }
+});
+
 test('time may be a number, or absent for now', async () => {
   const numeric = await iamat('Jaquez', { client: uniqueClient('num'), location: '+1.5-2.5', time: 1621464827.959 });
   assert.equal(numeric.status, 200, numeric.text);
