@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { compareTimes } from '../../src/herd/clock.js';
+import { ask, eventually, NAMES, startHerd, uniqueClient } from '../herd/helpers.js';
+
+const WORKERS = 4;
+const CLIENTS = 8;
+const SURVIVORS = ['Riley', 'Juzang', 'Campbell'];
+
+test('herd servers stopped and restarted while IAMAT traffic flows: the survivors agree on the newest report per client, then all five do', async (t) => {
+  const herd = await startHerd();
+  t.after(() => herd.close());
+  const clients = Array.from({ length: CLIENTS }, () => uniqueClient('flow'));
+  const base = 1_700_000_000;
+  const newest = new Map<string, string>();
+  let sent = 0;
+  let refused = 0;
+  let stop = false;
+  const worker = async () => {
+    const deadline = Date.now() + 15_000;
+    while (!stop && sent < 20_000 && Date.now() < deadline) {
+      const n = ++sent;
+      const client = clients[n % CLIENTS]!;
+      const name = NAMES[n % NAMES.length]!;
+      const time = (base + n / 1000).toFixed(3);
+      const server = herd.servers.get(name);
+      if (!server) {
+        refused++;
+        continue;
+      }
+      try {
+        const answer = await ask(server.port, `IAMAT ${client} +34.068930-118.445127 ${time}\n`);
+        assert.match(answer, /^AT /);
+        const prev = newest.get(client);
+        if (!prev || compareTimes(time, prev) > 0) newest.set(client, time);
+      } catch {
+        refused++;
+      }
+    }
+  };
+  const load = Promise.all(Array.from({ length: WORKERS }, worker));
+  try {
+    for (const victim of ['Jaquez', 'Bernard']) {
+      await sleep(400);
+      await herd.stop(victim);
+      await sleep(400);
+      await herd.start(victim);
+    }
+    await sleep(300);
+  } finally {
+    stop = true;
+    await load;
+  }
+  t.diagnostic(`herd restart under load: ${sent} IAMAT attempted, ${refused} refused or cut (sent to a stopped server)`);
+  assert.ok(sent - refused > 100, 'traffic flowed');
+
+  const agree = (names: string[]) => clients.every((c) => names.every((n) => herd.get(n).lookup(c)?.time === newest.get(c)));
+  assert.ok(await eventually(() => agree(SURVIVORS)), 'the servers never stopped hold the newest accepted report of every client');
+
+  const final = base + 100;
+  for (const [i, c] of clients.entries()) {
+    const answer = await ask(herd.get(NAMES[i % NAMES.length]!).port, `IAMAT ${c} +1+1 ${final}\n`);
+    assert.match(answer, /^AT /);
+    newest.set(c, String(final));
+  }
+  assert.ok(await eventually(() => agree(NAMES)), 'after one newer report each, all five agree');
+});
