@@ -5,7 +5,7 @@
  * share this one process (and one event loop), so the figures compare the
  * two paths on equal terms rather than measure either at its limit.
  *
- *   node --import tsx bench/grpc-load.ts [--concurrency 32] [--duration 5000]
+ *   node --import tsx bench/grpc-load.ts [--concurrency 32] [--duration 5000] [--json]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
