@@ -19,7 +19,9 @@ export function formatTable(results: BenchResults): string {
     `pibl bench: ${m.connections} connections, ${m.rounds} round${m.rounds === 1 ? '' : 's'} × ${m.durationMs / 1000} s per contender, interleaved; ` +
       `load generator ${m.loadGenerator}; loopback`,
   );
-  out.push(`machine: ${m.cpus} CPU${m.cpus === 1 ? '' : 's'} (${m.cpuModel}), node ${m.node}, ${m.date}`);
+  const load = `load average ${m.loadAverage.start}${m.loadAverage.end === undefined ? '' : ` → ${m.loadAverage.end}`}`;
+  const busy = m.loadAverage.start > m.cpus ? ' (busy: trust CPU µs/req over req/s and p99)' : '';
+  out.push(`machine: ${m.cpus} CPU${m.cpus === 1 ? '' : 's'} (${m.cpuModel}), ${load}${busy}, node ${m.node}, ${m.date}`);
   for (const note of m.notes) out.push(note);
   if (results.http.length) {
     out.push('');

@@ -46,6 +46,8 @@ export interface BenchResults {
     cpus: number;
     cpuModel: string;
     loadGenerator: string;
+    /** 1-minute load average at the start and at the end: above the CPU count, the machine was shared. */
+    loadAverage: { start: number; end?: number };
     connections: number;
     rounds: number;
     durationMs: number;

@@ -11,7 +11,7 @@
  * and every process is stopped at the end, on error and on Ctrl-C.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkContender, startLineup, type Contender } from './contenders.js';
@@ -26,6 +26,7 @@ import { addRatios, summarise, type BenchResults, type RoundResult } from './res
 import { runTcpScenario } from './tcp.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const round2 = (v: number) => Math.round(v * 100) / 100;
 
 /** Seconds the whole run may take before it is abandoned (generous: setup, warm-ups, the TCP scenarios). */
 function budgetMs(options: BenchOptions, contenders: number): number {
@@ -146,6 +147,7 @@ export async function main(argv: string[]): Promise<number> {
       cpus: cpu.length,
       cpuModel: cpu[0]?.model.trim() ?? '?',
       loadGenerator: '—',
+      loadAverage: { start: round2(loadavg()[0]!) },
       connections: opts.connections,
       rounds: opts.rounds,
       durationMs: opts.durationMs,
@@ -164,6 +166,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!interrupted) log(`bench: ${(err as Error).message}`);
     return interrupted ? 130 : 1;
   } finally {
+    results.meta.loadAverage.end = round2(loadavg()[0]!);
     clearTimeout(deadline);
     await cleanup();
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
