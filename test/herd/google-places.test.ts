@@ -1,7 +1,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { GooglePlaces } from '../../src/herd/places/google.js';
+import { GooglePlaces, nearbySearchUrl } from '../../src/herd/places/google.js';
 import { splitWhatsatAnswer } from '../../src/herd/messages.js';
 import { ask, posixNow, startHerd, uniqueClient } from './helpers.js';
 
@@ -102,4 +102,8 @@ test('a herd server configured with places = google answers WHATSAT from the fak
   } finally {
     await herd.close();
   }
+});
+
+test('the request URL has plain decimals and keeps a query string already in the base URL', () => {
+  assert.equal(nearbySearchUrl('http://h/p?x=1', 'k', 1e-7, -118.5, 0.0004), 'http://h/p?x=1&location=0.000000100,-118.5&radius=1&key=k');
 });

@@ -18,8 +18,11 @@ export function nearbySearchUrl(base: string, apiKey: string, lat: number, lng: 
   // Google takes metres; below 1 m it would read as "no radius".
   const metres = Math.max(1, Math.round(radiusKm * 1000));
   const separator = base.includes('?') ? '&' : '?';
-  return `${base}${separator}location=${lat},${lng}&radius=${metres}&key=${encodeURIComponent(apiKey)}`;
+  return `${base}${separator}location=${decimal(lat)},${decimal(lng)}&radius=${metres}&key=${encodeURIComponent(apiKey)}`;
 }
+
+// 1e-7 is how JavaScript prints a tiny coordinate; Google wants plain decimals.
+const decimal = (n: number) => (String(n).includes('e') ? n.toFixed(9) : String(n));
 
 export class GooglePlaces implements PlacesProvider {
   readonly kind = 'google';
