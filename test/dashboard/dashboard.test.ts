@@ -40,7 +40,7 @@ test('the dashboard is served at /-/, /- redirects there, and the page may load 
   assert.equal(latency.le.at(-1), null, 'the +Inf bucket travels as null');
 });
 
-test('a person sees every backend healthy with its request rate, then a killed backend turn down within seconds', async (t) => {
+test('a person sees every backend healthy with its request rate, then a killed backend turn down within seconds, and the gateway itself going away', async (t) => {
   if (!haveChromium()) return t.skip(SKIP_REASON);
   const { gw, backends } = await startStack(t, 3);
   const stopTraffic = startTraffic(gw);
@@ -82,6 +82,13 @@ test('a person sees every backend healthy with its request rate, then a killed b
   assert.deepEqual(errors, []);
   const foreign = requested.filter((url) => !url.startsWith(`${gw.url}/`));
   assert.deepEqual(foreign, [], 'the page requests nothing outside the gateway');
+
+  // The gateway itself going away is said plainly; the last figures stay on screen, marked as such.
+  await stopTraffic();
+  await gw.close();
+  await waitForText(page.locator('#conn'), /^gateway unreachable: /, 'the page saying the gateway is unreachable', 8_000);
+  await waitForText(page.locator('#backends-note'), /showing the last figures/, 'the backends panel marked stale');
+  assert.equal(await page.locator('#backends tbody tr').count(), 3);
 });
 
 test('kv nodes show their METRICS and the herd is drawn as five labelled servers, a down one marked down', async (t) => {

@@ -8,9 +8,9 @@ export const PANELS = String.raw`
       var why = reason(result.reason);
       var conn = byId('conn');
       conn.className = 'conn conn-bad';
-      conn.textContent = 'gateway unreachable (' + why + ')';
-      setPanel('backends-panel', 'backends-note', 'gateway status ' + why + '; showing the last figures');
-      setPanel('cache-panel', 'cache-note', 'gateway status ' + why);
+      conn.textContent = 'gateway unreachable: ' + why;
+      setPanel('backends-panel', 'backends-note', 'no status from the gateway, ' + why + '; showing the last figures');
+      setPanel('cache-panel', 'cache-note', 'no status from the gateway, ' + why);
       prev.requests = null;
       return;
     }

@@ -23,7 +23,7 @@ h1 .sub { font-weight: 400; color: var(--muted); }
 .meta { margin: 0; display: flex; flex-wrap: wrap; gap: .4rem 1.4rem; color: var(--muted); }
 .meta strong { color: var(--text); font-variant-numeric: tabular-nums; }
 .grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1rem; padding: 1rem 1.5rem 2rem; max-width: 90rem; margin: 0 auto; }
-.panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: .9rem 1.1rem; min-width: 0; }
+.panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: .9rem 1.1rem; min-width: 0; overflow-x: auto; }
 .panel.wide { grid-column: 1 / -1; }
 h2 { margin: 0 0 .6rem; font-size: 1.05rem; }
 h2 .count { font-weight: 400; color: var(--muted); margin-left: .4rem; }
@@ -58,7 +58,7 @@ tr.is-down > * { background: var(--bad-bg); }
 @media (max-width: 50rem) { .herd, .grid { grid-template-columns: 1fr; } }
 .legend { margin: .3rem 0 0; color: var(--muted); font-size: .85rem; }
 figure { margin: 0; }
-#herd-graph { width: 100%; height: auto; }
+#herd-graph { display: block; width: 100%; max-width: 28rem; height: auto; margin: 0 auto; }
 #herd-graph .edge { stroke: var(--muted); stroke-width: 2; }
 #herd-graph .edge.dead { stroke-dasharray: 5 5; opacity: .5; }
 #herd-graph circle { stroke-width: 3; }
