@@ -131,6 +131,10 @@ export interface GrpcGateway {
 }
 
 export interface GatewayOptions {
+  /** Default: priority, the original proxy's rule. */
+  strategy?: 'round_robin' | 'priority' | 'weighted' | 'least_loaded';
+  /** Each server's `load` in the JSON list, in order (default 1). */
+  loads?: number[];
   heartbeatS?: number;
   maxFails?: number;
   retries?: number;
@@ -178,7 +182,7 @@ export function writeConfig(backends: { name: string; port: number }[], options:
     JSON.stringify({
       heartbeatInterval: heartbeat,
       heartbeatTimeout: 1,
-      servers: backends.map((b, i) => ({ priority: i, name: b.name, address: '127.0.0.1', port: b.port, load: 1 })),
+      servers: backends.map((b, i) => ({ priority: i, name: b.name, address: '127.0.0.1', port: b.port, load: options.loads?.[i] ?? 1 })),
     }),
   );
   writeFileSync(
@@ -188,7 +192,7 @@ export function writeConfig(backends: { name: string; port: number }[], options:
       'port = 0',
       options.ini ?? '',
       '[balancer]',
-      'strategy = priority',
+      `strategy = ${options.strategy ?? 'priority'}`,
       'health_check = tcp',
       `max_fails = ${options.maxFails ?? 2}`,
       `retries = ${options.retries ?? 2}`,
