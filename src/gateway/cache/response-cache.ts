@@ -1,37 +1,19 @@
-import type CachePolicy from 'http-cache-semantics';
 import type { CacheConfig } from '../../config/types.js';
 import { GatewayError, gatewayTimeout } from '../errors.js';
 import type { FetchUpstream, HeaderMap, ProxyContext, UpstreamResponse } from '../upstream-types.js';
-import {
-  CLIENT_CONDITIONALS,
-  cacheStatus,
-  clientValidatorMatches,
-  notModifiedHeaders,
-  statusHasNoContent,
-  storedAnswerHeaders,
-  withCacheHeaders,
-  type CacheResult,
-  type CacheStatusParts,
-  type ForwardReason,
-} from './answer-headers.js';
+import { cacheStatus, withCacheHeaders, type CacheResult, type CacheStatusParts, type ForwardReason } from './answer-headers.js';
 import { discard, readBounded, streamToClient } from './body-stream.js';
-import { parseCacheControl, type Directives } from './cache-control.js';
+import type { Directives } from './cache-control.js';
 import { CacheEntries, type Lookup } from './entries.js';
 import { Flights } from './flights.js';
 import { evaluate, mayServeStaleOnError, requestDirectives } from './freshness.js';
-import { sameOriginPath, urlKey, varyNames } from './keys.js';
-import {
-  HEURISTIC_STATUSES,
-  createPolicyFactory,
-  flattenHeaders,
-  hasExplicitFreshness,
-  policyStatus,
-  storedHeaders,
-  type Policy,
-  type PolicyFactory,
-} from './policy.js';
+import { sameOriginPath, urlKey } from './keys.js';
+import { createPolicyFactory, flattenHeaders, type Policy, type PolicyFactory } from './policy.js';
 import { emptyCounters, type CacheCounters, type CacheStats } from './stats.js';
+import { afterNotModified, storableVary } from './storability.js';
 import type { CacheStore, ResponseEntry } from './store.js';
+import { writeStoredAnswer } from './stored-answer.js';
+import { conditionalHeaders, hasBody, policyRequest, withoutConditionals } from './upstream-requests.js';
 
 export interface ResponseCacheOptions {
   config: CacheConfig;
@@ -48,13 +30,6 @@ export interface ResponseCacheOptions {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 type StoredFound = Extract<Lookup, { found: true }>;
 const noop = () => {};
-const NOT_UPDATED_BY_304 = new Set(['content-length', 'content-encoding', 'content-range', 'transfer-encoding', 'set-cookie']);
-
-/** RFC 9112 §6.3: a request has content when it says so with Content-Length or Transfer-Encoding. */
-function hasBody(ctx: ProxyContext): boolean {
-  const { headers } = ctx.req;
-  return headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
-}
 
 /**
  * A shared HTTP cache (RFC 9111) in front of backend selection, so one
@@ -117,11 +92,14 @@ export class ResponseCache {
   }
 
   private async read(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean): Promise<void> {
-    // Only whole answers are stored (RFC 9111 §3.3 would allow combining ranges; we do not).
-    if (ctx.req.headers.range !== undefined) return this.passThrough(ctx, fetch, { fwd: 'bypass' }, 'BYPASS', false);
     const requestCc = requestDirectives(ctx.req.headers);
     const primary = urlKey(ctx.scheme, ctx.host, ctx.path);
     const lookup = await this.entries.lookup(primary, ctx.req.headers);
+    // Ranges are answered from a fresh whole answer; otherwise they pass through, and
+    // partial answers are never stored (RFC 9111 §3.3 would allow combining them; we do not).
+    if (ctx.req.headers.range !== undefined && !(lookup.found && this.isFresh(lookup.entry, requestCc))) {
+      return this.passThrough(ctx, fetch, { fwd: 'bypass' }, 'BYPASS', false);
+    }
 
     if (lookup.found) {
       const policy = this.policies.fromObject(lookup.entry.policy);
@@ -129,14 +107,14 @@ export class ResponseCache {
       switch (use.kind) {
         case 'fresh':
           this.counters.hits++;
-          return this.answerStored(ctx, lookup.entry, policy, 'HIT', { hit: true });
+          return this.answer(ctx, lookup.entry, policy, 'HIT', { hit: true });
         case 'stale-accepted':
           this.counters.staleServed++;
-          return this.answerStored(ctx, lookup.entry, policy, 'STALE', { hit: true, detail: 'max-stale' });
+          return this.answer(ctx, lookup.entry, policy, 'STALE', { hit: true, detail: 'max-stale' });
         case 'stale-while-revalidate':
           this.counters.staleServed++;
           this.refreshInBackground(ctx, fetch, primary, lookup, policy);
-          return this.answerStored(ctx, lookup.entry, policy, 'STALE', { hit: true, detail: 'stale-while-revalidate' });
+          return this.answer(ctx, lookup.entry, policy, 'STALE', { hit: true, detail: 'stale-while-revalidate' });
         case 'revalidate':
           // A client's own no-cache asks for this very request to go to the origin: no sharing.
           if (use.reason === 'request') return this.revalidate(ctx, fetch, primary, lookup, policy, requestCc, 'request', noop);
@@ -191,7 +169,7 @@ export class ResponseCache {
     release: () => void,
   ): Promise<void> {
     const fwd: ForwardReason = reason;
-    const { headers, hasValidators } = this.conditionalHeaders(ctx.upstreamHeaders, policy);
+    const { headers, hasValidators } = conditionalHeaders(ctx.upstreamHeaders, policy);
     this.counters.revalidations++;
     let response: UpstreamResponse;
     try {
@@ -199,29 +177,29 @@ export class ResponseCache {
     } catch (err) {
       if (err instanceof GatewayError && mayServeStaleOnError(policy, requestCc, true, this.config.grace)) {
         this.counters.staleServed++;
-        return this.answerStored(ctx, stored.entry, policy, 'STALE', { fwd: 'stale', detail: 'stale-if-error' });
+        return this.answer(ctx, stored.entry, policy, 'STALE', { fwd: 'stale', detail: 'stale-if-error' });
       }
       throw err;
     }
     ctx.backend = response.backend;
     if (response.status === 304 && hasValidators) {
       discard(response.body);
-      const updated = this.afterNotModified(ctx, policy, response);
+      const updated = afterNotModified(this.policies, policyRequest(ctx), policy, response);
       if (updated) {
         this.counters.notModified++;
         this.counters.hits++;
         const entry = await this.track(this.entries.refresh(stored.key, stored.entry, updated));
-        return this.answerStored(ctx, entry, updated, 'HIT', { fwd, fwdStatus: 304 });
+        return this.answer(ctx, entry, updated, 'HIT', { fwd, fwdStatus: 304 });
       }
       // A 304 about some other representation (RFC 9111 §4.3.4): ask again, unconditionally.
-      response = await fetch({ method: 'GET', path: ctx.path, headers: this.withoutConditionals(ctx.upstreamHeaders), body: null });
+      response = await fetch({ method: 'GET', path: ctx.path, headers: withoutConditionals(ctx.upstreamHeaders), body: null });
       ctx.backend = response.backend;
     }
     // RFC 5861 §4: an error answer may be replaced by the stale entry.
     if (response.status >= 500 && mayServeStaleOnError(policy, requestCc, false, this.config.grace)) {
       discard(response.body);
       this.counters.staleServed++;
-      return this.answerStored(ctx, stored.entry, policy, 'STALE', { fwd: 'stale', fwdStatus: response.status, detail: 'stale-if-error' });
+      return this.answer(ctx, stored.entry, policy, 'STALE', { fwd: 'stale', fwdStatus: response.status, detail: 'stale-if-error' });
     }
     return this.answerUpstream(ctx, response, primary, { fwd, fwdStatus: response.status }, release);
   }
@@ -230,9 +208,9 @@ export class ResponseCache {
   private refreshInBackground(ctx: ProxyContext, fetch: FetchUpstream, primary: string, stored: StoredFound, policy: Policy): void {
     const release = this.flights.lead(stored.key);
     if (!release) return;
-    const { headers, hasValidators } = this.conditionalHeaders(ctx.upstreamHeaders, policy);
+    const { headers, hasValidators } = conditionalHeaders(ctx.upstreamHeaders, policy);
     const requestHeaders = { ...ctx.req.headers };
-    const request = this.policyRequest(ctx);
+    const request = policyRequest(ctx);
     const path = ctx.path;
     const task = (async () => {
       try {
@@ -240,7 +218,7 @@ export class ResponseCache {
         const response = await fetch({ method: 'GET', path, headers, body: null });
         if (response.status === 304 && hasValidators) {
           discard(response.body);
-          const updated = this.afterNotModifiedFor(request, policy, response);
+          const updated = afterNotModified(this.policies, request, policy, response);
           if (updated) {
             this.counters.notModified++;
             await this.entries.refresh(stored.key, stored.entry, updated);
@@ -248,7 +226,7 @@ export class ResponseCache {
           return;
         }
         const fresh = this.policies.create(request, { status: response.status, headers: flattenHeaders(response.headers) });
-        const vary = this.storableVary(fresh, response);
+        const vary = storableVary(fresh, response, this.config);
         const body = vary ? await readBounded(response.body, this.config.maxObjectBytes) : (discard(response.body), null);
         if (vary && body) await this.entries.save(primary, path, requestHeaders, fresh, body, vary);
       } catch {
@@ -269,8 +247,8 @@ export class ResponseCache {
     release: () => void,
   ): Promise<void> {
     ctx.backend = response.backend;
-    const policy = this.policies.create(this.policyRequest(ctx), { status: response.status, headers: flattenHeaders(response.headers) });
-    const vary = this.storableVary(policy, response);
+    const policy = this.policies.create(policyRequest(ctx), { status: response.status, headers: flattenHeaders(response.headers) });
+    const vary = storableVary(policy, response, this.config);
     // Not storable: waiters need not wait for the body, they fetch for themselves.
     if (!vary) release();
     this.counters.misses++;
@@ -311,94 +289,13 @@ export class ResponseCache {
     for (const path of paths) this.counters.invalidations += await this.entries.invalidate(ctx.scheme, ctx.host, path);
   }
 
-  private answerStored(ctx: ProxyContext, entry: ResponseEntry, policy: Policy, result: CacheResult, parts: CacheStatusParts): void {
-    const status = policyStatus(policy);
-    const validated = parts.fwdStatus === 304;
-    const headers = withCacheHeaders(storedAnswerHeaders(policy, status, entry.body.length, validated), result, cacheStatus(parts));
+  private isFresh(entry: ResponseEntry, requestCc: Directives): boolean {
+    return evaluate(this.policies.fromObject(entry.policy), requestCc).kind === 'fresh';
+  }
+
+  private answer(ctx: ProxyContext, entry: ResponseEntry, policy: Policy, result: CacheResult, parts: CacheStatusParts): void {
     this.mark(ctx, result);
-    if (status >= 200 && status < 300 && clientValidatorMatches(ctx.req.headers, headers)) {
-      ctx.res.writeHead(304, notModifiedHeaders(headers));
-      ctx.res.end();
-      return;
-    }
-    ctx.res.writeHead(status, headers);
-    ctx.res.end(ctx.method === 'HEAD' || statusHasNoContent(status) ? undefined : entry.body);
-  }
-
-  /**
-   * SPEC §2 on top of the library's RFC 9111 §3 checks (method, status, no-store,
-   * private, Authorization): never Set-Cookie, never Vary: *, never a body known
-   * to be too large, and with the heuristic off (ttl = 0) only answers that carry
-   * explicit freshness or a validator. Resolves the Vary names, or null.
-   */
-  private storableVary(policy: Policy, response: UpstreamResponse): string[] | null {
-    if (!policy.storable()) return null;
-    const headers = flattenHeaders(response.headers);
-    if (headers['set-cookie'] !== undefined) return null;
-    const names = varyNames(headers.vary);
-    if (names === '*') return null;
-    const length = Number(headers['content-length']);
-    if (Number.isFinite(length) && length > this.config.maxObjectBytes) return null;
-    const usable =
-      hasExplicitFreshness(policy) ||
-      headers.etag !== undefined ||
-      headers['last-modified'] !== undefined ||
-      (this.config.ttl > 0 && HEURISTIC_STATUSES.has(response.status));
-    return usable ? names : null;
-  }
-
-  /**
-   * The request as the policy records it: only what RFC 9111 needs, so that
-   * no credentials or cookies end up in the store (the library would keep
-   * every request header of a response that has Vary).
-   */
-  private policyRequest(ctx: ProxyContext): CachePolicy.HttpRequest {
-    const source = ctx.req.headers;
-    const headers: CachePolicy.Headers = { host: ctx.host };
-    // The library reads only `no-store` from the request's directives (RFC 9111 §5.2.1.5).
-    if (parseCacheControl(source['cache-control'])['no-store']) headers['cache-control'] = 'no-store';
-    if (source.pragma !== undefined) headers.pragma = String(source.pragma);
-    // RFC 9111 §3.5: only whether the request was authenticated matters.
-    if (source.authorization !== undefined) headers.authorization = 'present';
-    return { url: ctx.path, method: 'GET', headers };
-  }
-
-  /** RFC 9111 §4.3.1: the stored ETag in If-None-Match, Last-Modified in If-Modified-Since. */
-  private conditionalHeaders(upstream: HeaderMap, policy: Policy): { headers: HeaderMap; hasValidators: boolean } {
-    const headers = this.withoutConditionals(upstream);
-    const stored = storedHeaders(policy);
-    if (stored.etag) headers['if-none-match'] = stored.etag;
-    if (stored['last-modified']) headers['if-modified-since'] = stored['last-modified'];
-    return { headers, hasValidators: Boolean(stored.etag || stored['last-modified']) };
-  }
-
-  private withoutConditionals(upstream: HeaderMap): HeaderMap {
-    const headers = { ...upstream };
-    for (const name of CLIENT_CONDITIONALS) delete headers[name];
-    return headers;
-  }
-
-  private afterNotModified(ctx: ProxyContext, policy: Policy, response: UpstreamResponse): Policy | null {
-    return this.afterNotModifiedFor(this.policyRequest(ctx), policy, response);
-  }
-
-  /**
-   * RFC 9111 §4.3.4: every field of the 304 replaces or joins the stored ones
-   * (the library would only replace fields already stored, so a Cache-Control
-   * first sent on a 304 would be lost), except the content metadata of the
-   * body we keep (§3.2) and Set-Cookie, which is never stored (SPEC §2).
-   * Null when the 304 is not about the stored response's validators.
-   */
-  private afterNotModifiedFor(request: CachePolicy.HttpRequest, policy: Policy, response: UpstreamResponse): Policy | null {
-    const notModified = flattenHeaders(response.headers);
-    if (!policy.revalidatedPolicy(request, { status: 304, headers: notModified }).matches) return null;
-    const merged: CachePolicy.Headers = { ...storedHeaders(policy) };
-    // The stored Age described the old copy; the 304 is a new first-hand answer (RFC 9111 §4.2.3).
-    delete merged.age;
-    for (const [name, value] of Object.entries(notModified)) {
-      if (!NOT_UPDATED_BY_304.has(name)) merged[name] = value;
-    }
-    return this.policies.create(request, { status: policyStatus(policy), headers: merged });
+    writeStoredAnswer(ctx, entry, policy, result, parts);
   }
 
   private mark(ctx: ProxyContext, result: CacheResult): void {

@@ -10,7 +10,7 @@ test('Cache-Status (RFC 9211) says why: fwd=uri-miss; stored, then hit; BYPASS f
   assert.equal(miss.headers['x-cache'], 'MISS');
   const hit = await gw.get('/cs');
   assert.equal(hit.headers['cache-status'], 'pibl; hit');
-  const range = await gw.get('/cs', { range: 'bytes=0-3' });
+  const range = await gw.get('/cs-range', { range: 'bytes=0-3' });
   assert.equal(range.headers['x-cache'], 'BYPASS');
   assert.equal(range.headers['cache-status'], 'pibl; fwd=bypass');
   const put = await gw.send('PUT', '/other', { body: 'x' });

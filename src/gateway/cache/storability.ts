@@ -1,0 +1,55 @@
+import type CachePolicy from 'http-cache-semantics';
+import type { CacheConfig } from '../../config/types.js';
+import type { UpstreamResponse } from '../upstream-types.js';
+import { varyNames } from './keys.js';
+import { HEURISTIC_STATUSES, flattenHeaders, hasExplicitFreshness, policyStatus, storedHeaders, type Policy, type PolicyFactory } from './policy.js';
+
+/**
+ * Whether an answer may be stored: the library's RFC 9111 §3 checks (method,
+ * status understood, no-store, private, Authorization without public,
+ * s-maxage or must-revalidate) and SPEC §2 on top: never Set-Cookie, never
+ * Vary: *, never a body known to exceed max_object_bytes, and with the
+ * heuristic off (ttl = 0) only answers with explicit freshness or a
+ * validator. Resolves the Vary names to key it by, or null.
+ */
+export function storableVary(policy: Policy, response: UpstreamResponse, config: CacheConfig): string[] | null {
+  if (!policy.storable()) return null;
+  const headers = flattenHeaders(response.headers);
+  if (headers['set-cookie'] !== undefined) return null;
+  const names = varyNames(headers.vary);
+  if (names === '*') return null;
+  const length = Number(headers['content-length']);
+  if (Number.isFinite(length) && length > config.maxObjectBytes) return null;
+  const usable =
+    hasExplicitFreshness(policy) ||
+    headers.etag !== undefined ||
+    headers['last-modified'] !== undefined ||
+    (config.ttl > 0 && HEURISTIC_STATUSES.has(response.status));
+  return usable ? names : null;
+}
+
+const NOT_UPDATED_BY_304 = new Set(['content-length', 'content-encoding', 'content-range', 'transfer-encoding', 'set-cookie']);
+
+/**
+ * RFC 9111 §4.3.4: every field of the 304 replaces or joins the stored ones
+ * (the library would only replace fields already stored, so a Cache-Control
+ * first sent on a 304 would be lost), except the content metadata of the
+ * body we keep (§3.2) and Set-Cookie, which is never stored (SPEC §2).
+ * Null when the 304 is not about the stored response's validators.
+ */
+export function afterNotModified(
+  policies: PolicyFactory,
+  request: CachePolicy.HttpRequest,
+  policy: Policy,
+  response: UpstreamResponse,
+): Policy | null {
+  const notModified = flattenHeaders(response.headers);
+  if (!policy.revalidatedPolicy(request, { status: 304, headers: notModified }).matches) return null;
+  const merged: CachePolicy.Headers = { ...storedHeaders(policy) };
+  // The stored Age described the old copy; the 304 is a new first-hand answer (RFC 9111 §4.2.3).
+  delete merged.age;
+  for (const [name, value] of Object.entries(notModified)) {
+    if (!NOT_UPDATED_BY_304.has(name)) merged[name] = value;
+  }
+  return policies.create(request, { status: policyStatus(policy), headers: merged });
+}
