@@ -38,7 +38,8 @@ export function neighborsOf(herd: HerdConfig, name: string): Peer[] {
   names.delete(name);
   return herd.servers
     .filter((s) => names.has(s.name))
-    .map((s) => ({ name: s.name, host: peerHost(herd.host), port: s.port }));
+    // [herd.NAME] host names where a peer is reached (a compose service name).
+    .map((s) => ({ name: s.name, host: s.host || peerHost(herd.host), port: s.port }));
 }
 
 export async function startHerdServer(options: HerdServerOptions): Promise<HerdService> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { startHerdServer } from '../../src/herd/server.js';
+import { neighborsOf, startHerdServer } from '../../src/herd/server.js';
 import { ask, freePorts, herdConfig, HOST, posixNow, tempDir } from './helpers.js';
 
 test('an unknown server name is a PIBL_ERR_BAD_CONFIG naming the allowed ones', async () => {
@@ -63,6 +63,20 @@ test('links are two-way even when the config lists them one way', async () => {
     } finally {
       await riley.close();
     }
+  } finally {
+    dir.remove();
+  }
+});
+
+test('a peer with its own [herd.NAME] host is reached there; the others at [herd] host', async () => {
+  const dir = tempDir();
+  try {
+    const herd = herdConfig([11645, 11646, 11647, 11648, 11649], dir.path, { host: '0.0.0.0' });
+    herd.servers = herd.servers.map((s) => (s.name === 'Jaquez' ? { ...s, host: 'jaquez.internal' } : s));
+    assert.deepEqual(neighborsOf(herd, 'Riley'), [
+      { name: 'Jaquez', host: 'jaquez.internal', port: 11646 },
+      { name: 'Juzang', host: '127.0.0.1', port: 11647 },
+    ]);
   } finally {
     dir.remove();
   }
