@@ -34,7 +34,8 @@ export interface BalancerOptions {
 export async function startBalancer(options: BalancerOptions): Promise<Service> {
   const clientOptions = { timeoutMs: options.requestTimeoutMs ?? 5_000, keepAlive: options.upstreamKeepAlive ?? true };
   const threshold = options.failThreshold ?? 3;
-  const pollTimeoutMs = Math.min(clientOptions.timeoutMs, Math.max(options.pollIntervalMs, 1_000));
+  // At least 2 s: a busy process (or a starved CI box) must not eject healthy nodes.
+  const pollTimeoutMs = Math.min(clientOptions.timeoutMs, Math.max(options.pollIntervalMs, 2_000));
   const upstreams = options.proxies.map((p) => new KvUpstream(p, threshold, clientOptions, pollTimeoutMs));
   const rr = roundRobin<KvUpstream>();
   const strategy: Strategy<KvUpstream> = options.strategy === 'round_robin' ? rr : leastLoaded<KvUpstream>();
