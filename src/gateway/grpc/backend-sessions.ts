@@ -81,6 +81,19 @@ export class BackendSessions {
     return ready;
   }
 
+  /**
+   * Stops using `backend`'s session: calls in flight finish on it, the next
+   * call dials again. Called when health ejects a backend, because a
+   * connection cut without a reset (a partition, a frozen host) looks open
+   * forever and would swallow the calls made once the backend is back.
+   */
+  drop(backend: Backend): void {
+    const entry = this.entries.get(backend);
+    if (!entry) return;
+    this.entries.delete(backend);
+    if (!entry.session.destroyed) entry.session.close();
+  }
+
   /** Gracefully: streams in flight may finish (bounded by the caller), no new ones start. */
   close(): void {
     this.closed = true;

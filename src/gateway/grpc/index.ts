@@ -5,7 +5,7 @@ import { PiblError, portInUse } from '../../common/errors.js';
 import type { Strategy } from '../../common/strategies.js';
 import type { AccessLog } from '../access-log.js';
 import type { Backend, BackendPool } from '../backend-pool.js';
-import type { HealthMonitor } from '../health-monitor.js';
+import type { HealthChange, HealthMonitor } from '../health-monitor.js';
 import { BackendSessions } from './backend-sessions.js';
 import { ProxiedCall, type CallContext } from './call.js';
 import { GrpcMetrics } from './metrics.js';
@@ -83,6 +83,11 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     },
   };
 
+  const onHealthChange = ({ backend, healthy }: HealthChange) => {
+    if (!healthy) sessions.drop(backend);
+  };
+  options.health.on('change', onHealthChange);
+
   const server = createServer({ settings: { initialWindowSize: STREAM_WINDOW, maxConcurrentStreams: MAX_STREAMS_PER_CLIENT } });
   const clients = new Set<ServerHttp2Session>();
   server.on('session', (session: ServerHttp2Session) => {
@@ -97,6 +102,7 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
+      options.health.off('change', onHealthChange);
       sessions.destroy();
       reject(
         err.code === 'EADDRINUSE'
@@ -112,6 +118,7 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
   return {
     port,
     close() {
+      options.health.off('change', onHealthChange);
       closing ??= new Promise<void>((resolve) => {
         // GOAWAY to every client: calls in flight finish, new ones go elsewhere.
         server.close(() => resolve());
