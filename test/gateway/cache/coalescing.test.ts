@@ -20,7 +20,7 @@ test('50 concurrent cold requests for one URL make one backend request, and ever
   }
   assert.equal(answers.filter((a) => a.headers['x-cache'] === 'MISS').length, 1);
   assert.equal(answers.filter((a) => a.headers['x-cache'] === 'HIT').length, 49);
-  assert.equal(gw.cache.stats().coalescedWaits, 49);
+  assert.equal((await gw.stats()).coalescedWaits, 49);
 });
 
 test('a non-storable answer does not leave waiters hanging: each fetches for itself', async (t) => {

@@ -25,7 +25,7 @@ test('store = disk: a restarted gateway answers HIT for a URL cached before the 
   assert.ok(Number(answer.headers.age) >= 0);
   assert.equal(origin.count('/warm?x=1'), 1);
   // Purge still finds entries loaded from disk.
-  assert.equal(await second.cache.purge('/warm?x=1'), 1);
+  assert.equal(await second.purge('/warm?x=1'), 1);
   assert.equal((await second.get('/warm?x=1', { host: 'warm.example', 'accept-language': 'es' })).headers['x-cache'], 'MISS');
 });
 

@@ -14,7 +14,7 @@ test('max_bytes bounds the cache: least recently used entries are evicted and co
   // Room for four; /e0 becomes the most recently used, so /e1 goes first.
   await gw.get('/e0');
   for (let i = 4; i < 7; i++) await gw.get(`/e${i}`);
-  const stats = gw.cache.stats();
+  const stats = (await gw.stats());
   assert.ok(stats.bytes <= 20_000, `bytes ${stats.bytes}`);
   assert.ok(stats.evictions >= 3, `evictions ${stats.evictions}`);
   assert.equal((await gw.get('/e0')).headers['x-cache'], 'HIT');

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'undici';
-import { createResponseCache, type ResponseCache } from '../../../src/gateway/cache/index.js';
+import type { CacheStats } from '../../../src/gateway/cache/index.js';
 import { startGateway, type GatewayService } from '../../../src/gateway/start.js';
 import { backendLines, configFromIni } from '../../helpers/config.js';
 import { logLines } from '../../helpers/gateway.js';
@@ -8,8 +8,9 @@ import { httpServer } from '../../helpers/servers.js';
 
 /**
  * The cache tests' world: real backends (node:http on ephemeral loopback
- * ports) behind a real gateway (startGateway) with a real ResponseCache,
- * driven over HTTP with undici. Everything started here is closed by the
+ * ports) behind a real gateway (startGateway, which makes its ResponseCache
+ * from `[cache]`), driven over HTTP with undici; stats and purges go through
+ * the gateway's admin routes. Everything started here is closed by the
  * test's `after` hooks.
  */
 
@@ -78,8 +79,11 @@ export interface Answer {
 export interface CacheGateway {
   url: string;
   service: GatewayService;
-  cache: ResponseCache;
   logs: string[];
+  /** The cache's counters, from GET /-/status. */
+  stats(): Promise<CacheStats>;
+  /** DELETE /-/cache[?url=]: how many entries went. */
+  purge(url?: string): Promise<number>;
   get(path: string, headers?: Record<string, string>): Promise<Answer>;
   send(method: string, path: string, options?: { headers?: Record<string, string>; body?: string }): Promise<Answer>;
   close(): Promise<void>;
@@ -103,23 +107,25 @@ export async function cacheGateway(t: Cleanup, backends: Array<Backend | number>
   const config = configFromIni(
     `${ttl}${backendLines(ports)}\n[balancer]\nheartbeat_interval = 3600\nmax_fails = 1\n[cache]\nenabled = true\n${options.cacheIni ?? ''}\n`,
   );
-  const cache = createResponseCache(config.cache);
   const sink = logLines();
-  const service = await startGateway(config, { cache, logSink: sink });
+  const service = await startGateway(config, { logSink: sink });
   const url = `http://127.0.0.1:${service.port}`;
   let closed: Promise<void> | null = null;
   const gateway: CacheGateway = {
     url,
     service,
-    cache,
     logs: sink.lines,
+    stats: async () => JSON.parse((await send(url, 'GET', '/-/status', {})).body).cache as CacheStats,
+    purge: async (target) => {
+      const query = target === undefined ? '' : `?url=${encodeURIComponent(target)}`;
+      const res = await send(url, 'DELETE', `/-/cache${query}`, {});
+      if (res.status !== 200) throw new Error(`purge: ${res.status} ${res.body}`);
+      return (JSON.parse(res.body) as { purged: number }).purged;
+    },
     get: (path, headers) => send(url, 'GET', path, { headers }),
     send: (method, path, options = {}) => send(url, method, path, options),
-    close: () =>
-      (closed ??= (async () => {
-        await service.close();
-        await cache.close();
-      })()),
+    // The gateway closes its cache (waiting for the store's writes) as it stops.
+    close: () => (closed ??= service.close()),
   };
   t.after(() => gateway.close());
   return gateway;

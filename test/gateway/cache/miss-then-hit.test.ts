@@ -45,7 +45,7 @@ test('stats count hits, misses, entries and bytes', async (t) => {
   await gw.get('/s');
   await gw.get('/s');
   await gw.get('/s');
-  const stats = gw.cache.stats();
+  const stats = (await gw.stats());
   assert.equal(stats.misses, 1);
   assert.equal(stats.hits, 2);
   assert.equal(stats.entries, 1);
