@@ -8,6 +8,7 @@ import { request as httpRequest } from 'node:http';
 import type { Config } from '../../src/config/types.js';
 import { gatewayPlugins } from '../../src/gateway/adapters/index.js';
 import { startGateway, type GatewayService } from '../../src/gateway/start.js';
+import { loadGazetteer } from '../../src/herd/places/index.js';
 import { configFromIni } from '../helpers/config.js';
 import { logLines } from '../helpers/gateway.js';
 import { startHerd, type Herd } from '../herd/helpers.js';
@@ -33,6 +34,9 @@ export async function startAdapterStack(options: { herd: 'in-process' | 'standal
     cleanups.push(() => cluster.close());
     const herd = await startHerd();
     cleanups.push(() => herd.close());
+    // The gazetteer loads once per process, in the background; waiting for it
+    // here keeps its load off the tests' requests (it may hold the event loop).
+    await loadGazetteer();
     const base = configFromIni('quiet = true\n[balancer]\nheartbeat_interval = 60\n[cache]\nenabled = false\n');
     const config: Config = {
       ...base,

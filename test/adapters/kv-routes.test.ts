@@ -77,7 +77,7 @@ test('wrong methods are 405 JSON with Allow', async () => {
     ['PUT', '/kv/-/metrics'],
     ['PATCH', '/kv/a/b'],
   ] as const) {
-    const answer = await call(stack.gateway.port, method, path, { type: 'application/json', data: '{}' });
+    const answer = await call(stack.gateway.port, method, path, { type: 'application/xml', data: '<a/>' });
     assert.equal(answer.status, 405, `${method} ${path}: ${answer.text}`);
     assert.equal(errorCode(answer), 'PIBL_ERR_METHOD_NOT_ALLOWED');
     assert.equal(answer.headers.allow, 'GET, HEAD');

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPiblError } from '../../src/common/errors.js';
 import { loadConfig } from '../../src/config/load.js';
+import { loadGazetteer } from '../../src/herd/places/index.js';
 import { startStack } from '../../src/stack/up.js';
 import { tempDir } from '../helpers/config.js';
 import { call } from '../adapters/harness.js';
@@ -23,6 +24,8 @@ test('startStack starts every part in dependency order, wired, and stops them al
   t.after(remove);
   const services = await startStack(config);
   t.after(() => Promise.allSettled(services.map((s) => s.close())));
+  // The herd's gazetteer loads in the background; let it finish before timing-sensitive kv traffic.
+  await loadGazetteer();
   assert.deepEqual(
     services.map((s) => s.name),
     ['backend1', 'backend2', 'backend3', 'kv origin', 'kv node1', 'kv node2', 'kv node3', 'kv balancer', 'herd Riley', 'herd Jaquez', 'herd Juzang', 'herd Campbell', 'herd Bernard', 'gateway'],

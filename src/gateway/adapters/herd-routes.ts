@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { fetchClientReport, parseAtAnswer, sendHerdLine } from '../../herd/client.js';
 import { splitWhatsatAnswer } from '../../herd/messages.js';
 import type { ClientReport } from '../../herd/types.js';
-import { GatewayError } from '../errors.js';
+import { badGateway, gatewayTimeout, GatewayError } from '../errors.js';
 import { iamatFromJson, iamatFromText, isClientName, whatsatFromQuery, type HerdLine } from './herd-input.js';
 import { tcpProbe, type HerdTarget } from './herd-targets.js';
 import { badRequest, notFound, refuseOtherMethods, sendError, useJsonErrors } from './http-errors.js';
@@ -23,8 +23,8 @@ const reportJson = (r: ClientReport) => ({ server: r.server, diff: r.diff, clien
 /** Why a herd exchange failed, as an HTTP answer. */
 function unreachable(target: HerdTarget, err: unknown): GatewayError {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ETIMEDOUT') return new GatewayError(504, 'PIBL_ERR_GATEWAY_TIMEOUT', `herd ${target.name} did not answer in time`);
-  return new GatewayError(502, 'PIBL_ERR_BAD_GATEWAY', `herd ${target.name} (${target.host}:${target.port}) unreachable: ${code ?? (err as Error).message}`);
+  if (code === 'ETIMEDOUT') return gatewayTimeout(`herd ${target.name} did not answer in time`, err);
+  return badGateway(`herd ${target.name} (${target.host}:${target.port}) unreachable: ${code ?? (err as Error).message}`, err);
 }
 
 /** The herd's `?` answer, quoted back to the client. */
@@ -112,7 +112,7 @@ export async function herdRoutes(app: FastifyInstance, options: HerdRoutesOption
           const at = parseAtAnswer(answer);
           if (at) return reply.send(reportJson(at));
           if (answer.startsWith('?')) throw rejected(target, answer);
-          throw new GatewayError(502, 'PIBL_ERR_BAD_GATEWAY', `herd ${target.name} gave no AT answer`);
+          throw badGateway(`herd ${target.name} gave no AT answer`);
         }),
       );
       refuseOtherMethods(herd, '/:server/iamat', ['POST']);
@@ -124,7 +124,7 @@ export async function herdRoutes(app: FastifyInstance, options: HerdRoutesOption
           const split = splitWhatsatAnswer(answer);
           if (split) return reply.send(split);
           if (answer.startsWith('?')) throw rejected(target, answer);
-          throw new GatewayError(502, 'PIBL_ERR_BAD_GATEWAY', `herd ${target.name} gave no WHATSAT answer`);
+          throw badGateway(`herd ${target.name} gave no WHATSAT answer`);
         }),
       );
       refuseOtherMethods(herd, '/:server/whatsat', ['GET']);

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply, HTTPMethods } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { GatewayError } from '../errors.js';
 
 /**
@@ -34,17 +34,23 @@ export function useJsonErrors(app: FastifyInstance, what: string): void {
 
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 
-/** 405 with `Allow` for every other method on `url` (HEAD comes with GET). */
+/**
+ * 405 with `Allow` for every other method on `url` (HEAD comes with GET).
+ * Answered in onRequest, before any body is parsed, so a wrong method is
+ * a 405 whatever its body and content type.
+ */
 export function refuseOtherMethods(app: FastifyInstance, url: string, allowed: HTTPMethods[]): void {
   const allow = allowed.includes('GET') ? [...allowed, 'HEAD' as const] : allowed;
+  const refuse = (request: FastifyRequest, reply: FastifyReply) =>
+    sendError(
+      reply.header('allow', allow.join(', ')),
+      new GatewayError(405, 'PIBL_ERR_METHOD_NOT_ALLOWED', `${request.method} is not allowed here (allowed: ${allow.join(', ')})`),
+    );
   app.route({
     method: METHODS.filter((m) => !allow.includes(m)),
     url,
-    handler: (request, reply) =>
-      sendError(
-        reply.header('allow', allow.join(', ')),
-        new GatewayError(405, 'PIBL_ERR_METHOD_NOT_ALLOWED', `${request.method} is not allowed here (allowed: ${allow.join(', ')})`),
-      ),
+    onRequest: async (request, reply) => refuse(request, reply),
+    handler: async (request, reply) => refuse(request, reply),
   });
 }
 

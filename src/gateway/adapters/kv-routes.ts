@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { LineClientError, type LineClient } from '../../common/line-client.js';
 import { decodeAnswer, isValidName, KV_STATUS, parseKvRequest, type KvAnswer } from '../../kv/protocol.js';
-import { GatewayError } from '../errors.js';
+import { badGateway, gatewayTimeout, GatewayError } from '../errors.js';
 import { badRequest, notFound, refuseOtherMethods, segmentsAfter, sendError, useJsonErrors } from './http-errors.js';
 
 export interface KvRoutesOptions {
@@ -31,11 +31,11 @@ export async function kvRoutes(app: FastifyInstance, options: KvRoutesOptions): 
       text = await balancer.request(line);
     } catch (err) {
       const reason = err instanceof LineClientError ? err.reason : 'closed';
-      if (reason === 'timeout') throw new GatewayError(504, 'PIBL_ERR_GATEWAY_TIMEOUT', `kv balancer ${options.balancerAddress} did not answer in time`);
-      throw new GatewayError(502, 'PIBL_ERR_BAD_GATEWAY', `kv balancer ${options.balancerAddress} unreachable: ${(err as Error).message}`);
+      if (reason === 'timeout') throw gatewayTimeout(`kv balancer ${options.balancerAddress} did not answer in time`);
+      throw badGateway(`kv balancer ${options.balancerAddress} unreachable: ${(err as Error).message}`, err);
     }
     const answer = decodeAnswer(text);
-    if (!answer) throw new GatewayError(502, 'PIBL_ERR_BAD_GATEWAY', `kv balancer ${options.balancerAddress} answered something that is not a kv answer`);
+    if (!answer) throw badGateway(`kv balancer ${options.balancerAddress} answered something that is not a kv answer`);
     return answer;
   };
 
@@ -51,7 +51,7 @@ export async function kvRoutes(app: FastifyInstance, options: KvRoutesOptions): 
       kv.get('/-/metrics', async (_request, reply) => {
         try {
           const answer = await ask('METRICS');
-          if (answer.status !== KV_STATUS.OK) return sendError(reply, new GatewayError(502, 'PIBL_ERR_BAD_GATEWAY', `kv balancer answered ${answer.status}`));
+          if (answer.status !== KV_STATUS.OK) return sendError(reply, badGateway(`kv balancer answered ${answer.status}`));
           return reply.header('cache-control', 'no-store').send(answer);
         } catch (err) {
           return fail(reply, err);
@@ -76,7 +76,7 @@ export async function kvRoutes(app: FastifyInstance, options: KvRoutesOptions): 
           if (answer.status === KV_STATUS.NOT_FOUND) return sendError(reply, notFound(`kv: ${parsed.path} not found`));
           const detail = typeof answer.error === 'string' ? `: ${answer.error}` : '';
           if (UNAVAILABLE.has(answer.status)) {
-            return sendError(reply, new GatewayError(502, 'PIBL_ERR_BAD_GATEWAY', `kv cluster answered ${answer.status}${detail}`));
+            return sendError(reply, badGateway(`kv cluster answered ${answer.status}${detail}`));
           }
           return sendError(reply, badRequest(`kv cluster answered ${answer.status}${detail}`));
         } catch (err) {
