@@ -27,7 +27,7 @@ before(async () => {
   node = await startNode({ host: HOST, port: 0, originHost: HOST, originPort: origin.port, cacheType: 'ttl', ttlSeconds: 30, lruCapacity: 10 });
   lb = await startBalancer({
     host: HOST, port: 0, proxies: [{ host: HOST, port: hungPort }, { host: HOST, port: node.port }],
-    strategy: 'round_robin', pollIntervalMs: 100, requestTimeoutMs: 300,
+    strategy: 'round_robin', pollIntervalMs: 100, requestTimeoutMs: 1_000,
   });
   services.push(lb, node, origin);
 });
