@@ -32,7 +32,7 @@ export interface Lineup {
   backendPids: number[];
 }
 
-function gatewayIni(backends: number[], cache: boolean): string {
+export function gatewayIni(backends: number[], cache: boolean): string {
   return [
     'host = 127.0.0.1',
     'port = 0',
@@ -46,18 +46,25 @@ function gatewayIni(backends: number[], cache: boolean): string {
   ].join('\n');
 }
 
-async function startGateway(dir: string, name: string, backends: number[], cache: boolean): Promise<{ child: Child; port: number }> {
+/** `pibl gateway` in front of the backends; nodeArgs such as --cpu-prof go to node. */
+export async function startGateway(dir: string, name: string, backends: number[], cache: boolean, nodeArgs: string[] = []): Promise<{ child: Child; port: number }> {
   const file = join(dir, `${name}.ini`);
   writeFileSync(file, gatewayIni(backends, cache));
-  return startPibl(name, ['gateway', '--config', file, '--quiet'], dir);
+  return startPibl(name, ['gateway', '--config', file, '--quiet'], dir, nodeArgs);
+}
+
+/** The three demo backends b1, b2, b3. */
+export async function startBackends(dir: string): Promise<{ child: Child; port: number }[]> {
+  const backends: { child: Child; port: number }[] = [];
+  for (let i = 1; i <= 3; i++) backends.push(await startPibl(`backend b${i}`, ['backend', '--port', '0', '--name', `b${i}`], dir));
+  return backends;
 }
 
 const nginxWanted = (names: HttpScenarioName[], prefix: string) => names.some((n) => n === `${prefix}-miss` || n === `${prefix}-hit`);
 
 export async function startLineup(dir: string, names: HttpScenarioName[], log: (line: string) => void): Promise<Lineup> {
   const notes: string[] = [];
-  const backends: { child: Child; port: number }[] = [];
-  for (let i = 1; i <= 3; i++) backends.push(await startPibl(`backend b${i}`, ['backend', '--port', '0', '--name', `b${i}`], dir));
+  const backends = await startBackends(dir);
   const ports = backends.map((b) => b.port);
   const url = (port: number) => `http://${HOST}:${port}${PATH}`;
   const contenders: Contender[] = [];
@@ -81,7 +88,7 @@ export async function startLineup(dir: string, names: HttpScenarioName[], log: (
       notes.push('nginx: not installed (apt-get install nginx) — skipped');
     } else {
       const add = (nginx: NginxInstance, prefix: 'nginx' | 'nginx-auto') => {
-        const cpuOf = `nginx master+workers`;
+        const cpuOf = 'nginx master, workers and cache processes';
         if (wanted.has(`${prefix}-miss`)) contenders.push({ name: `${prefix}-miss`, url: url(nginx.missPort), pids: nginx.pids, cpuOf });
         if (wanted.has(`${prefix}-hit`)) contenders.push({ name: `${prefix}-hit`, url: url(nginx.hitPort), pids: nginx.pids, cpuOf, hitHeader: 'x-cache-status' });
       };
@@ -92,7 +99,7 @@ export async function startLineup(dir: string, names: HttpScenarioName[], log: (
       if (nginxWanted(names, 'nginx-auto')) {
         const nginx = await startNginx(join(dir, 'nginx-auto'), 'auto', ports);
         add(nginx, 'nginx-auto');
-        notes.push(`nginx-auto-*: worker_processes auto (${nginx.pids().length - 1} workers)`);
+        notes.push(`nginx-auto-*: worker_processes auto (${nginx.workerCount()} workers)`);
       }
     }
   }

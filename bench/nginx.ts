@@ -10,7 +10,7 @@
  * `proxy_cache_valid` plays the part of pibl's `ttl`.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { childPids } from './cpu.js';
 import { freePort, HOST, spawnChild, waitForPort, type Child } from './processes.js';
@@ -20,9 +20,19 @@ export interface NginxInstance {
   workers: string;
   missPort: number;
   hitPort: number;
-  /** Master and workers, for the CPU figures. */
+  /** Master and its children (workers, cache manager and loader), for the CPU figures. */
   pids(): number[];
+  /** Worker processes proper, for the table's notes. */
+  workerCount(): number;
 }
+
+const isWorker = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('worker process');
+  } catch {
+    return false;
+  }
+};
 
 /** nginx's version, or undefined when nginx is not on PATH. */
 export function nginxVersion(): string | undefined {
@@ -97,5 +107,11 @@ export async function startNginx(dir: string, workers: string, backends: number[
   );
   const failed = await Promise.race([up, master.exited]);
   if (failed) throw failed;
-  return { workers, missPort, hitPort, pids: () => [master.pid, ...childPids(master.pid)] };
+  return {
+    workers,
+    missPort,
+    hitPort,
+    pids: () => [master.pid, ...childPids(master.pid)],
+    workerCount: () => childPids(master.pid).filter(isWorker).length,
+  };
 }

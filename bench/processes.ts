@@ -124,9 +124,9 @@ function killQuietly(pid: number): void {
 }
 
 /** Starts `node dist/cli.js <args>` and waits for its "listening on HOST:PORT" line. */
-export async function startPibl(name: string, args: string[], cwd: string): Promise<{ child: Child; port: number }> {
+export async function startPibl(name: string, args: string[], cwd: string, nodeArgs: string[] = []): Promise<{ child: Child; port: number }> {
   if (!existsSync(CLI)) throw new Error(`bench: ${CLI} not found: run npm run build first`);
-  const child = spawnChild(name, process.execPath, [CLI, ...args], { cwd });
+  const child = spawnChild(name, process.execPath, [...nodeArgs, CLI, ...args], { cwd });
   const match = await child.waitFor(/listening on \S*:(\d+)\s/);
   return { child, port: Number(match[1]) };
 }

@@ -1,0 +1,83 @@
+/**
+ * Profiles the gateway under the bench's load: starts the three demo
+ * backends and `node --cpu-prof dist/cli.js gateway`, warms it, loads it for
+ * the duration, stops it gracefully (which writes the profile), and prints
+ * the functions with the most CPU time. The .cpuprofile stays for a flame
+ * graph (Chrome DevTools → Performance → Load profile, or speedscope).
+ *
+ *   node --import tsx bench/profile.ts [--hit] [--duration 10] [--connections 50] [--top 30] [--out DIR] [--tool wrk|autocannon]
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { checkContender, PATH, startBackends, startGateway } from './contenders.js';
+import { formatProfileSummary, readProfile, summariseProfile } from './cpuprofile.js';
+import { cpuMs } from './cpu.js';
+import { loadGenerator } from './load.js';
+import type { ToolChoice } from './options.js';
+import { HOST, refuseNewChildren, stopAll } from './processes.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      hit: { type: 'boolean' },
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '50' },
+      top: { type: 'string', default: '30' },
+      out: { type: 'string' },
+      tool: { type: 'string', default: 'auto' },
+    },
+  });
+  const durationMs = Math.max(1, Number(values.duration)) * 1000;
+  const connections = Math.max(1, Number(values.connections));
+  const out = values.out ? resolve(values.out) : mkdtempSync(join(tmpdir(), 'pibl-profile-'));
+  mkdirSync(out, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'pibl-profile-run-'));
+  const onSignal = () => {
+    refuseNewChildren();
+    void stopAll().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const generator = loadGenerator(values.tool as ToolChoice);
+    const name = values.hit ? 'gateway-hit' : 'gateway-miss';
+    const backends = await startBackends(dir);
+    const gateway = await startGateway(dir, name, backends.map((b) => b.port), Boolean(values.hit), ['--cpu-prof', `--cpu-prof-dir=${out}`]);
+    const url = `http://${HOST}:${gateway.port}${PATH}`;
+    const problem = await checkContender({ name, url, pids: () => [gateway.child.pid], cpuOf: 'gateway', hitHeader: values.hit ? 'x-cache' : undefined });
+    if (problem) log(`profile: warning: ${problem}`);
+    await generator.run({ url, connections, durationMs: 1_000 });
+    const before = cpuMs([gateway.child.pid]);
+    const load = await generator.run({ url, connections, durationMs });
+    const after = cpuMs([gateway.child.pid]);
+    await gateway.child.stop();
+    await stopAll();
+    const file = readdirSync(out).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1);
+    if (!file) throw new Error(`no .cpuprofile in ${out}`);
+    const cpu = before !== undefined && after !== undefined ? `, ${(((after - before) * 1000) / load.requests).toFixed(1)} µs CPU/req` : '';
+    process.stdout.write(
+      `${name} under ${generator.label}, ${connections} connections, ${durationMs / 1000} s: ${Math.round(load.requestsPerSecond).toLocaleString('en-US')} req/s${cpu}\n` +
+        `profile: ${join(out, file)} (includes start-up and the warm-up)\n\n` +
+        formatProfileSummary(summariseProfile(readProfile(join(out, file)), Number(values.top))),
+    );
+    return 0;
+  } catch (err) {
+    log(`profile: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    await stopAll();
+    rmSync(dir, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
