@@ -117,6 +117,7 @@ test('kv nodes show their METRICS and the herd is drawn as five labelled servers
   assert.equal(await page.locator('#herd-graph line.edge').count(), 6, 'one edge per neighbour pair');
   assert.equal(await page.locator('#herd-graph line.edge.dead').count(), 2, 'the down server\'s links are drawn as dead');
   await waitForText(page.locator('#herd tbody tr[data-server="Campbell"]'), /Campbell\s+✕ down/, 'Campbell listed down');
+  await waitForText(page.locator('#herd tbody tr[data-server="Riley"]'), /^Riley\s+● up\s+2\s+5\s+4 \/ 0\s+Jaquez, Juzang$/, 'Riley with its counters');
   assert.equal(await page.locator('#herd-graph').getAttribute('role'), 'img');
 
   await waitForText(page.locator('#backends-summary'), /^3 of 3 healthy$/, 'all backends healthy');

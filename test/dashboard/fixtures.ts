@@ -8,12 +8,22 @@
 /** A name no API should send, that must still show as text and run nothing. */
 export const HOSTILE_NAME = '<img src=x onerror="window.__pwned=1">';
 
+/** A herd server's counters (src/herd/types.ts HerdCounters). */
+const counters = (iamat: number, at: number, floodsSent: number, floodsFailed: number) => ({
+  received: { IAMAT: iamat, WHATSAT: 0, AT: at, invalid: 0 },
+  floodsSent,
+  floodsFailed,
+  peerConnections: floodsSent,
+  peersReachable: 2,
+  clients: iamat,
+});
+
 /** The Spring 2021 topology, Campbell down, and a sixth row never drawn as markup. */
 export const herdStatus = (hostile = false) => ({
   servers: [
-    { name: 'Riley', address: '127.0.0.1:11645', neighbors: ['Jaquez', 'Juzang'], up: true, clients: 2, counters: { iamat: 2 } },
-    { name: 'Jaquez', address: '127.0.0.1:11646', neighbors: ['Riley', 'Bernard'], up: true, clients: 1, counters: { iamat: 1 } },
-    { name: 'Juzang', address: '127.0.0.1:11647', neighbors: ['Riley', 'Campbell', 'Bernard'], up: true, clients: 0, counters: {} },
+    { name: 'Riley', address: '127.0.0.1:11645', neighbors: ['Jaquez', 'Juzang'], up: true, clients: 2, counters: counters(2, 3, 4, 0) },
+    { name: 'Jaquez', address: '127.0.0.1:11646', neighbors: ['Riley', 'Bernard'], up: true, clients: 1, counters: counters(1, 4, 3, 1) },
+    { name: 'Juzang', address: '127.0.0.1:11647', neighbors: ['Riley', 'Campbell', 'Bernard'], up: true, clients: 0, counters: counters(0, 6, 5, 2) },
     { name: 'Campbell', address: '127.0.0.1:11648', neighbors: ['Juzang', 'Bernard'], up: false, clients: null, counters: null },
     {
       name: hostile ? HOSTILE_NAME : 'Bernard',
@@ -21,7 +31,7 @@ export const herdStatus = (hostile = false) => ({
       neighbors: ['Jaquez', 'Juzang', 'Campbell'],
       up: true,
       clients: 3,
-      counters: { iamat: 3 },
+      counters: counters(3, 3, 6, 1),
     },
   ],
 });

@@ -28,6 +28,12 @@ export const HERD_PANEL = String.raw`
       tr.appendChild(th);
       cell(tr, '', 'health').appendChild(badge(!!s.up, 'up', 'down'));
       cell(tr, isNum(s.clients) ? fmtInt(s.clients) : DASH, 'num');
+      var c = s.counters && typeof s.counters === 'object' ? s.counters : null;
+      var received = c && c.received && typeof c.received === 'object'
+        ? Object.keys(c.received).reduce(function (sum, k) { return sum + (isNum(c.received[k]) ? c.received[k] : 0); }, 0)
+        : null;
+      cell(tr, received === null ? DASH : fmtInt(received), 'num');
+      cell(tr, c && isNum(c.floodsSent) ? fmtInt(c.floodsSent) + ' / ' + fmtInt(c.floodsFailed) : DASH, 'num');
       cell(tr, Array.isArray(s.neighbors) ? s.neighbors.map(String).join(', ') : DASH);
       return tr;
     });

@@ -97,7 +97,7 @@ export function renderPage(paths: PagePaths): string {
       </figure>
       <table id="herd">
         <thead><tr>
-          <th scope="col">Server</th><th scope="col">State</th><th scope="col" class="num">Clients</th><th scope="col">Neighbours</th>
+          <th scope="col">Server</th><th scope="col">State</th><th scope="col" class="num">Clients</th><th scope="col" class="num">Messages in</th><th scope="col" class="num">Floods sent / failed</th><th scope="col">Neighbours</th>
         </tr></thead>
         <tbody></tbody>
       </table>
