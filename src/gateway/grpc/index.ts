@@ -45,11 +45,13 @@ const MAX_STREAMS_PER_CLIENT = 1000;
  */
 const CONNECTION_WINDOW = 16 * 1024 * 1024;
 /**
- * Node refuses new streams on a session past this many MB of buffered frames
- * (10 by default); every call to a backend shares one session, so allow for
- * many calls' windows at once.
+ * Node refuses new streams on a session past this many MB of frames queued
+ * to send (10 by default). Every call to a backend shares one session, and a
+ * client connection may carry up to 1000 calls, each with its own write
+ * buffer: allow for that instead of turning busy calls away.
  */
 const BACKEND_SESSION_MEMORY_MB = 256;
+const CLIENT_SESSION_MEMORY_MB = 64;
 
 /**
  * The original gRPC proxy, as a listener of the gateway: HTTP/2 cleartext
@@ -88,7 +90,10 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
   };
   options.health.on('change', onHealthChange);
 
-  const server = createServer({ settings: { initialWindowSize: STREAM_WINDOW, maxConcurrentStreams: MAX_STREAMS_PER_CLIENT } });
+  const server = createServer({
+    settings: { initialWindowSize: STREAM_WINDOW, maxConcurrentStreams: MAX_STREAMS_PER_CLIENT },
+    maxSessionMemory: CLIENT_SESSION_MEMORY_MB,
+  });
   const clients = new Set<ServerHttp2Session>();
   server.on('session', (session: ServerHttp2Session) => {
     clients.add(session);
