@@ -67,6 +67,13 @@ test('a raw line the herd rejects is 400 with the herd\'s `?` answer in the mess
   assert.match(answer.json.error.message, /herd Riley answered: \? IAMAT someone nowhere 12/);
 });
 
+test('50 concurrent IAMATs through the gateway all get their AT answer', async () => {
+  const clients = Array.from({ length: 50 }, () => uniqueClient('burst'));
+  const answers = await Promise.all(clients.map((client, i) => iamat(['Riley', 'Jaquez', 'Juzang', 'Campbell', 'Bernard'][i % 5]!, { client, location: '+1+1', time: posixNow() })));
+  assert.deepEqual(answers.map((a) => a.status), clients.map(() => 200));
+  assert.deepEqual(answers.map((a) => a.json.client), clients);
+});
+
 test('WHATSAT answers { at, places } cut to max; a flooded report is known to every server', async () => {
   const client = uniqueClient('whatsat');
   assert.equal((await iamat('Riley', { client, location: '+34.068930-118.445127', time: posixNow() })).status, 200);

@@ -41,3 +41,34 @@ test('a kv balancer address where nothing ever listened: 502', async (t) => {
   assert.equal(answer.status, 502, answer.text);
   assert.match(answer.json.error.message, /ECONNREFUSED/);
 });
+
+test('a kv balancer that accepts and never answers: 504 after read_timeout, JSON', async (t) => {
+  const stack = await startAdapterStack({ herd: 'standalone' });
+  t.after(() => stack.close());
+  const { createServer } = await import('node:net');
+  const held = new Set<import('node:net').Socket>();
+  const silent = createServer((socket) => {
+    held.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => {
+    for (const s of held) s.destroy();
+    silent.close(() => resolve());
+  }));
+  const { startGateway } = await import('../../src/gateway/start.js');
+  const { logLines } = await import('../helpers/gateway.js');
+  const config = {
+    ...stack.config,
+    gateway: { ...stack.config.gateway, firstByteTimeoutMs: 300 },
+    kv: { ...stack.config.kv, balancer: { host: '127.0.0.1', port: (silent.address() as { port: number }).port } },
+  };
+  const gateway = await startGateway(config, { logSink: logLines() });
+  t.after(() => gateway.close());
+  const answer = await call(gateway.port, 'GET', '/kv/article/1');
+  assert.equal(answer.status, 504, answer.text);
+  assert.equal(errorCode(answer), 'PIBL_ERR_GATEWAY_TIMEOUT');
+  // /metrics stays bounded too: the poll has its own short timeout.
+  const samples = await scrape(gateway.port);
+  assert.equal(series(samples, 'pibl_kv_balancer_up')[0]?.value, 0);
+});
