@@ -194,6 +194,14 @@ export class LineClient {
         } else this.failExchange(conn, new LineClientError('closed', `${this.address}: connection lost: ${err.code ?? err.message}`, err));
       });
       socket.on('close', () => {
+        // Destroyed while connecting (close(), a connect timeout): the waiting request must hear of it.
+        if (!connected) {
+          reject(
+            this.closed
+              ? new LineClientError('client_closed', `${this.address}: client closed`)
+              : new LineClientError('connect', `${this.address}: connection closed while connecting`),
+          );
+        }
         this.failExchange(conn, new LineClientError('closed', `${this.address}: connection closed before an answer`));
         this.forget(conn);
       });

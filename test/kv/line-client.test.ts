@@ -170,3 +170,10 @@ test('close() fails requests in flight and refuses new ones', async () => {
   assert.equal((await rejection(pending)).reason, 'client_closed');
   assert.equal((await rejection(client.request('GET a/1'))).reason, 'client_closed');
 });
+
+test('close() while a request is still connecting fails it at once', async () => {
+  const client = new LineClient({ host: HOST, port: origin.port, timeoutMs: 10_000 });
+  const pending = client.request('GET article/1');
+  client.close();
+  assert.equal((await rejection(pending)).reason, 'client_closed');
+});
