@@ -74,3 +74,21 @@ test('the gateway\'s own and the default process metrics are on the same page', 
   assert.ok(series(samples, 'pibl_process_cpu_seconds_total').length > 0);
   assert.ok([...samples.keys()].some((k) => k.startsWith('pibl_http_requests_in_flight')));
 });
+
+test('adapter requests are counted by route pattern and status, never by URL', async () => {
+  await call(stack.gateway.port, 'GET', '/kv/article/1');
+  await call(stack.gateway.port, 'GET', '/kv/article/12345');
+  await call(stack.gateway.port, 'GET', '/kv/..%2F..');
+  await call(stack.gateway.port, 'GET', '/herd/Nobody/clients/x');
+  await call(stack.gateway.port, 'GET', '/herd/nothing/at/all/here');
+  const samples = await scrape(stack.gateway.port);
+  const rows = series(samples, 'pibl_adapter_requests_total');
+  const value = (labels: string) => rows.find((r) => r.labels === labels)?.value ?? 0;
+  assert.ok(value('{adapter="kv",route="/kv/*",status="200"}') >= 1, JSON.stringify(rows));
+  assert.ok(value('{adapter="kv",route="/kv/*",status="404"}') >= 1);
+  assert.ok(value('{adapter="kv",route="/kv/*",status="400"}') >= 1);
+  assert.ok(value('{adapter="herd",route="/herd/:server/clients/*",status="404"}') >= 1);
+  assert.ok(value('{adapter="herd",route="unmatched",status="404"}') >= 1);
+  assert.ok(rows.every((r) => !/article|Nobody|nothing/.test(r.labels)), JSON.stringify(rows));
+  assert.ok(series(samples, 'pibl_adapter_request_duration_seconds_count').length === 2);
+});

@@ -9,6 +9,7 @@ import { herdRoutes } from './herd-routes.js';
 import { herdTargets, reachableHost } from './herd-targets.js';
 import { KvMetricsPoll, registerKvMetrics } from './kv-metrics.js';
 import { kvRoutes } from './kv-routes.js';
+import { countAdapterRequests } from './request-metrics.js';
 
 /** What startGateway passes to each plugin: the registry its /metrics serves. */
 export interface GatewayPluginOptions {
@@ -28,6 +29,7 @@ export function kvAdapter(config: Config): GatewayPlugin {
     const target = { host: reachableHost(config.kv.balancer.host), port: config.kv.balancer.port };
     const balancer = new LineClient({ ...target, timeoutMs: config.gateway.firstByteTimeoutMs, maxSockets: 64 });
     app.addHook('onClose', async () => balancer.close());
+    if (registry) countAdapterRequests(app, registry, 'kv');
     await kvRoutes(app, { prefix: config.gateway.kvPrefix, balancer, balancerAddress: formatHostPort(target) });
     if (registry) registerKvMetrics(registry, new KvMetricsPoll(balancer));
   };
@@ -39,6 +41,7 @@ export function herdAdapter(config: Config, options: AdapterOptions = {}): Gatew
     const targets = herdTargets(config.herd, options.herdServices);
     // WHATSAT waits for the places provider, which has its own bound.
     const timeoutMs = Math.max(5_000, config.herd.placesTimeoutMs + 2_000);
+    if (registry) countAdapterRequests(app, registry, 'herd');
     await herdRoutes(app, { prefix: config.gateway.herdPrefix, targets, timeoutMs });
     if (registry) registerHerdMetrics(registry, targets);
   };
