@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { startPibl } from '../helpers/cli.js';
+import { runPibl, startPibl } from '../helpers/cli.js';
 import { tempDir } from '../helpers/config.js';
 import { call, scrape, series } from '../adapters/harness.js';
 import { eventually, posixNow, uniqueClient } from '../herd/helpers.js';
@@ -92,4 +93,18 @@ test('pibl up: every adapter route and every part on /metrics through the one do
   const exit = await pibl.stop('SIGTERM', 20_000);
   assert.deepEqual(exit, { code: 0, signal: null }, pibl.output());
   for (const port of allPorts(ports)) assert.equal(await listening(port), false, `port ${port} still listening`);
+});
+
+test('pibl up with a port taken: exit 1, one line naming the port, nothing left listening', async (t) => {
+  const ports = await stackPorts();
+  const dir = tempDir('pibl-up-');
+  t.after(dir.remove);
+  writeFileSync(join(dir.dir, 'parser.ini'), stackIni(ports, 'logs'));
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(ports.herd[2], '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+  const run = await runPibl(['up'], { cwd: dir.dir, timeoutMs: 30_000 });
+  assert.equal(run.code, 1, run.stderr);
+  assert.equal(run.stderr, `herd Juzang: port ${ports.herd[2]} on 127.0.0.1 is already in use\n`);
+  for (const port of allPorts(ports).filter((p) => p !== ports.herd[2])) assert.equal(await listening(port), false, `port ${port} still listening`);
 });
