@@ -15,6 +15,16 @@ const HOP_BY_HOP = new Set([
   'http2-settings',
 ]);
 
+/**
+ * Request headers a client must not be able to set through the gateway:
+ * X-Forwarded-Proto/-Host are set from what this hop saw; `Forwarded`
+ * (RFC 7239) would carry a host or proto of the client's choosing past
+ * them; X-Original-URL and X-Rewrite-URL make some frameworks route by
+ * them instead of the path. None is in the cache key, so a backend honouring
+ * one would let a client poison the cached answer for everyone.
+ */
+const UNTRUSTED = new Set(['x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'x-original-url', 'x-rewrite-url']);
+
 export const VIA = '1.1 pibl';
 
 /** Header names listed in `Connection` are hop-by-hop for this message too. */
@@ -54,7 +64,7 @@ export function upstreamRequestHeaders(req: IncomingMessage, info: ForwardInfo):
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     if (HOP_BY_HOP.has(name) || named?.has(name)) continue;
-    if (name === 'x-forwarded-proto' || name === 'x-forwarded-host') continue;
+    if (UNTRUSTED.has(name)) continue;
     append(headers, name, raw[i + 1]!);
   }
   const xff = headers['x-forwarded-for'];

@@ -56,6 +56,12 @@ export function createProxyHandler(options: ProxyHandlerOptions) {
       sendError(res, new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'request target must be origin-form (/path) or absolute-form (http://host/path)'));
       return;
     }
+    const refused = refuseHead(req);
+    if (refused) {
+      res.shouldKeepAlive = false;
+      sendError(res, refused);
+      return;
+    }
 
     const work = cache ? cache.handle(ctx, upstream.fetch) : forward(ctx, upstream);
     work.catch((err: unknown) => {
@@ -79,6 +85,28 @@ export function requestTarget(target: string): { path: string; authority?: strin
   if (!match) return null;
   const rest = match[2] ?? '/';
   return { path: rest.startsWith('/') ? rest : `/${rest}`, authority: match[1]! };
+}
+
+/** As Apache (LimitRequestFields), HAProxy and Envoy: more header fields than this is refused. */
+export const MAX_HEADER_FIELDS = 100;
+
+/**
+ * Heads node's parser lets through but a proxy must not forward: more than
+ * one Host (RFC 9112 §3.2 asks for a 400; the cache key and the backend
+ * could each pick a different one, and undici refuses the array, which
+ * used to count as a backend failure and could eject a healthy backend),
+ * and more than MAX_HEADER_FIELDS fields (node silently drops those past
+ * its own count limit, so the backend would get another request than the
+ * client sent).
+ */
+export function refuseHead(req: IncomingMessage): GatewayError | null {
+  const raw = req.rawHeaders;
+  if (raw.length / 2 > MAX_HEADER_FIELDS) {
+    return new GatewayError(431, 'PIBL_ERR_HEAD_TOO_LARGE', `more than ${MAX_HEADER_FIELDS} header fields`);
+  }
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') hosts++;
+  return hosts > 1 ? new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'more than one Host header') : null;
 }
 
 export function sendError(res: ServerResponse, err: GatewayError): void {

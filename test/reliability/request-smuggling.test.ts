@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backendLines, configFromIni } from '../helpers/config.js';
+import { gateway } from '../helpers/gateway.js';
+import { getOnce, rawSend } from './helpers.js';
+import { recordingBackend } from './recording-backend.js';
+
+// Each is refused by the gateway with 400 and reaches no backend. Those in
+// test/gateway/malformed-requests.test.ts (CL+TE, duplicate CL, obs-fold,
+// "zz" chunk size) are not repeated.
+const refused: [string, string][] = [
+  ['TE.CL (Transfer-Encoding first, then Content-Length)', 'POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n'],
+  ['Transfer-Encoding: chunked, identity (chunked not last)', 'POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n3\r\nabc\r\n0\r\n\r\n'],
+  ['two Transfer-Encoding lines', 'POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n3\r\nabc\r\n0\r\n\r\n'],
+  ['Transfer-Encoding: xchunked', 'POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n'],
+  ['a space before the colon: "Transfer-Encoding : chunked"', 'POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n'],
+  ['a vertical tab before the value', 'POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: \x0bchunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n'],
+  ['Content-Length with a plus sign', 'POST /s HTTP/1.1\r\nHost: x\r\nContent-Length: +3\r\n\r\nabc'],
+  ['a negative Content-Length', 'POST /s HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\nabc'],
+  ['Content-Length as a list "3, 3"', 'POST /s HTTP/1.1\r\nHost: x\r\nContent-Length: 3, 3\r\n\r\nabc'],
+  ['a chunk size that overflows 64 bits', 'POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\nabc\r\n0\r\n\r\n'],
+  ['a negative chunk size', 'POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n-3\r\nabc\r\n0\r\n\r\n'],
+  ['chunks framed by bare LF', 'POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\n0\n\n'],
+  ['a head with bare LF line ends', 'GET /s HTTP/1.1\nHost: x\n\n'],
+  ['a bare CR inside the head', 'GET /s HTTP/1.1\r\nHost: x\rX-A: b\r\n\r\n'],
+  ['a NUL in a header value', 'GET /s HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n'],
+  ['a space inside a header name', 'GET /s HTTP/1.1\r\nHost: x\r\nX A: b\r\n\r\n'],
+  ['no Host in HTTP/1.1', 'GET /s HTTP/1.1\r\n\r\n'],
+  ['two Host headers', 'GET /s HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n'],
+];
+
+test('request smuggling and malformed framing: 400, never forwarded, the gateway keeps serving', async (t) => {
+  const backend = await recordingBackend();
+  const gw = await gateway(configFromIni(`${backendLines([backend.port])}\n[balancer]\nheartbeat_interval = 3600\n[cache]\nenabled = false\n`));
+  t.after(async () => {
+    await gw.close();
+    await backend.close();
+  });
+  for (const [name, bytes] of refused) {
+    const before = backend.seen.length;
+    const answer = await rawSend(gw.port, bytes);
+    assert.match(answer.text, /^HTTP\/1\.1 400 /, `${name}: ${answer.text.slice(0, 60)}`);
+    // node answers a missing Host itself (an empty 400) before any gateway code runs.
+    if (!name.startsWith('no Host')) assert.match(answer.text, /"code":"PIBL_ERR_BAD_REQUEST"/, name);
+    assert.equal(answer.ended, 'closed', `${name}: the connection is closed after the 400`);
+    assert.equal(backend.seen.length, before, `${name} was not forwarded`);
+  }
+  assert.equal((await getOnce(`${gw.url}/after`)).status, 200);
+  assert.equal(gw.pool.healthy().length, 1, 'no backend was blamed for a client\'s bad request');
+});
+
+test('pipelined smuggling: after the 400 nothing else on that connection reaches the backend', async (t) => {
+  const backend = await recordingBackend();
+  const gw = await gateway(configFromIni(`${backendLines([backend.port])}\n[balancer]\nheartbeat_interval = 3600\n[cache]\nenabled = false\n`));
+  t.after(async () => {
+    await gw.close();
+    await backend.close();
+  });
+  const smuggled = 'GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n';
+  const attempts: [string, string][] = [
+    ['CL.TE with a request hidden in the body', `POST /front HTTP/1.1\r\nHost: x\r\nContent-Length: ${5 + smuggled.length}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${smuggled}`],
+    ['TE.CL with a request hidden in a chunk', `POST /front HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n${smuggled.length.toString(16)}\r\n${smuggled}\r\n0\r\n\r\n`],
+    ['duplicate Content-Length, the longer one hiding a request', `POST /front HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: ${smuggled.length}\r\n\r\n${smuggled}`],
+    ['a valid request, a malformed one, then a third', `GET /first HTTP/1.1\r\nHost: x\r\n\r\nPOST /bad HTTP/1.1\r\nHost: x\r\nContent-Length: +1\r\n\r\na${smuggled}`],
+    ['TE with a space before the colon, then a request', `POST /front HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n${smuggled}`],
+  ];
+  for (const [name, bytes] of attempts) {
+    const before = backend.seen.length;
+    const answer = await rawSend(gw.port, bytes);
+    const statuses = [...answer.text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1]);
+    assert.equal(statuses.at(-1), '400', `${name}: ${statuses.join(',')}`);
+    const urls = backend.seen.slice(before).map((s) => s.url);
+    assert.ok(!urls.includes('/smuggled'), `${name}: the smuggled request reached the backend (${urls.join(', ')})`);
+    assert.ok(!urls.includes('/front') && !urls.includes('/bad'), `${name}: the bad request itself was not forwarded (${urls.join(', ')})`);
+    t.diagnostic(`${name}: answers ${statuses.join(',')}, backend saw [${urls.join(', ')}]`);
+  }
+});
