@@ -37,6 +37,8 @@ export function gatewayIni(backends: number[], cache: boolean): string {
     'host = 127.0.0.1',
     'port = 0',
     'quiet = true',
+    // The backend sends no freshness: a long heuristic ttl keeps every round of a long run on hits.
+    'ttl = 3600',
     ...backends.map((p, i) => `ip_server${i + 1} = ${HOST}:${p}`),
     '[balancer]',
     'strategy = round_robin',

@@ -63,7 +63,7 @@ http {
   fastcgi_temp_path ${d('fastcgi_temp')};
   uwsgi_temp_path ${d('uwsgi_temp')};
   scgi_temp_path ${d('scgi_temp')};
-  proxy_cache_path ${d('cache')} levels=1:2 keys_zone=bench:10m max_size=64m inactive=10m use_temp_path=off;
+  proxy_cache_path ${d('cache')} levels=1:2 keys_zone=bench:10m max_size=64m inactive=1h use_temp_path=off;
   upstream backends {
 ${upstream}
     keepalive 64;
@@ -79,7 +79,7 @@ ${upstream}
     location / {
       ${proxy}
       proxy_cache bench;
-      proxy_cache_valid 200 10m;
+      proxy_cache_valid 200 1h;
       add_header X-Cache-Status $upstream_cache_status;
     }
   }
