@@ -1,7 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { LRUCache } from 'lru-cache';
 import { VARIANT_SEPARATOR, belongsTo, urlKey, variantKey } from './keys.js';
 import type { Policy } from './policy.js';
 import type { CacheStore, ResponseEntry } from './store.js';
+
+/** Where an answer goes, and when its fetch began (see CacheEntries.begin). */
+export interface Target {
+  primary: string;
+  token: number;
+}
 
 export type Lookup =
   | { found: true; key: string; entry: ResponseEntry }
@@ -14,10 +21,30 @@ export type Lookup =
  * sit beside it, and path -> keys is the store's secondary index.
  */
 export class CacheEntries {
+  /**
+   * Invalidations by path, in the order they happened. An answer whose fetch
+   * began before its path was invalidated or purged is not stored: an unsafe
+   * request that completes while a GET is at the backend must win (RFC 9111
+   * §4.4), or the GET would put the old representation back. Bounded: only
+   * fetches still in flight need it.
+   */
+  private sequence = 0;
+  private clearedAt = 0;
+  private readonly invalidatedAt = new LRUCache<string, number>({ max: 10_000 });
+
   constructor(
     private readonly store: CacheStore,
     private readonly now: () => number,
   ) {}
+
+  /** A token to take before fetching; save() and refresh() compare it with later invalidations. */
+  begin(): number {
+    return ++this.sequence;
+  }
+
+  private outdated(target: Target, path: string): boolean {
+    return target.token < this.clearedAt || target.token < (this.invalidatedAt.get(path) ?? 0);
+  }
 
   /** At most two store reads: the primary key, then the variant it points to. */
   async lookup(primary: string, headers: IncomingHttpHeaders): Promise<Lookup> {
@@ -32,13 +59,15 @@ export class CacheEntries {
 
   /** Stores a complete answer; `vary` are the names from its Vary header (RFC 9111 §4.1). */
   async save(
-    primary: string,
+    target: Target,
     path: string,
     requestHeaders: IncomingHttpHeaders,
     policy: Policy,
     body: Buffer,
     vary: readonly string[],
   ): Promise<boolean> {
+    if (this.outdated(target, path)) return false;
+    const { primary } = target;
     const storedAt = this.now();
     const entry: ResponseEntry = { kind: 'response', path, storedAt, policy: policy.toObject(), body };
     const current = await this.store.get(primary);
@@ -55,14 +84,15 @@ export class CacheEntries {
   }
 
   /** Replaces the policy of a stored entry after a 304 (RFC 9111 §4.3.4), keeping its body. */
-  async refresh(key: string, entry: ResponseEntry, policy: Policy): Promise<ResponseEntry> {
+  async refresh(target: Target, key: string, entry: ResponseEntry, policy: Policy): Promise<ResponseEntry> {
     const updated: ResponseEntry = { ...entry, storedAt: this.now(), policy: policy.toObject() };
-    await this.store.set(key, updated);
+    if (!this.outdated(target, entry.path)) await this.store.set(key, updated);
     return updated;
   }
 
   /** Removes one URL on one host with all its variants (RFC 9111 §4.4). */
   async invalidate(scheme: string, host: string, path: string): Promise<number> {
+    this.invalidatedAt.set(path, ++this.sequence);
     const primary = urlKey(scheme, host, path);
     return this.deleteKeys((await this.store.keysForPath(path)).filter((key) => belongsTo(key, primary)));
   }
@@ -73,7 +103,10 @@ export class CacheEntries {
    * entries removed; for one URL, vary markers (bookkeeping) are not counted.
    */
   async purge(url?: string): Promise<number> {
-    if (url === undefined || url === '') return this.store.clear();
+    if (url === undefined || url === '') {
+      this.clearedAt = ++this.sequence;
+      return this.store.clear();
+    }
     let path = url;
     let primary: string | null = null;
     if (/^https?:\/\//i.test(url)) {
@@ -81,6 +114,7 @@ export class CacheEntries {
       path = parsed.pathname + parsed.search;
       primary = urlKey(parsed.protocol.slice(0, -1), parsed.host, path);
     }
+    this.invalidatedAt.set(path, ++this.sequence);
     const keys = (await this.store.keysForPath(path)).filter((key) => primary === null || belongsTo(key, primary));
     const removed = await this.deleteKeys(keys);
     return removed === 0 ? 0 : this.countResponses(keys);

@@ -1,10 +1,11 @@
 import type { CacheConfig } from '../../config/types.js';
-import { GatewayError, gatewayTimeout } from '../errors.js';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { GatewayError, badGateway, gatewayTimeout } from '../errors.js';
 import type { FetchUpstream, HeaderMap, ProxyContext, UpstreamResponse } from '../upstream-types.js';
 import { cacheStatus, withCacheHeaders, type CacheResult, type CacheStatusParts, type ForwardReason } from './answer-headers.js';
 import { discard, readBounded, streamToClient } from './body-stream.js';
 import type { Directives } from './cache-control.js';
-import { CacheEntries, type Lookup } from './entries.js';
+import { CacheEntries, type Lookup, type Target } from './entries.js';
 import { Flights } from './flights.js';
 import { evaluate, mayServeStaleOnError, requestDirectives } from './freshness.js';
 import { sameOriginPath, urlKey } from './keys.js';
@@ -30,6 +31,16 @@ export interface ResponseCacheOptions {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 type StoredFound = Extract<Lookup, { found: true }>;
 const noop = () => {};
+
+/** A header value node refuses to send (a control character, say) is the backend's fault: 502, and its body released. */
+function writeUpstreamHead(ctx: ProxyContext, response: UpstreamResponse, headers: OutgoingHttpHeaders): void {
+  try {
+    ctx.res.writeHead(response.status, headers);
+  } catch (err) {
+    response.body.destroy();
+    throw badGateway(`backend sent an invalid response head: ${(err as Error).message}`, err);
+  }
+}
 
 /**
  * A shared HTTP cache (RFC 9111) in front of backend selection, so one
@@ -94,6 +105,8 @@ export class ResponseCache {
   private async read(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean): Promise<void> {
     const requestCc = requestDirectives(ctx.req.headers);
     const primary = urlKey(ctx.scheme, ctx.host, ctx.path);
+    // Taken before anything is fetched: an invalidation after this point wins over what we fetch.
+    const target: Target = { primary, token: this.entries.begin() };
     const lookup = await this.entries.lookup(primary, ctx.req.headers);
     // Ranges are answered from a fresh whole answer; otherwise they pass through, and
     // partial answers are never stored (RFC 9111 §3.3 would allow combining them; we do not).
@@ -113,13 +126,13 @@ export class ResponseCache {
           return this.answer(ctx, lookup.entry, policy, 'STALE', { hit: true, detail: 'max-stale' });
         case 'stale-while-revalidate':
           this.counters.staleServed++;
-          this.refreshInBackground(ctx, fetch, primary, lookup, policy);
+          this.refreshInBackground(ctx, fetch, target, lookup, policy);
           return this.answer(ctx, lookup.entry, policy, 'STALE', { hit: true, detail: 'stale-while-revalidate' });
         case 'revalidate':
           // A client's own no-cache asks for this very request to go to the origin: no sharing.
-          if (use.reason === 'request') return this.revalidate(ctx, fetch, primary, lookup, policy, requestCc, 'request', noop);
+          if (use.reason === 'request') return this.revalidate(ctx, fetch, target, lookup, policy, requestCc, 'request', noop);
           return this.coalesce(ctx, fetch, lookup.key, mayWait, (release) =>
-            this.revalidate(ctx, fetch, primary, lookup, policy, requestCc, 'stale', release),
+            this.revalidate(ctx, fetch, target, lookup, policy, requestCc, 'stale', release),
           );
       }
     }
@@ -132,7 +145,7 @@ export class ResponseCache {
     if (ctx.method === 'HEAD') return this.passThrough(ctx, fetch, { fwd: lookup.reason }, 'MISS', false);
     return this.coalesce(ctx, fetch, lookup.key, mayWait, async (release) => {
       const response = await fetch({ method: 'GET', path: ctx.path, headers: ctx.upstreamHeaders, body: null });
-      await this.answerUpstream(ctx, response, primary, { fwd: lookup.reason }, release);
+      await this.answerUpstream(ctx, response, target, { fwd: lookup.reason }, release);
     });
   }
 
@@ -161,7 +174,7 @@ export class ResponseCache {
   private async revalidate(
     ctx: ProxyContext,
     fetch: FetchUpstream,
-    primary: string,
+    target: Target,
     stored: StoredFound,
     policy: Policy,
     requestCc: Directives,
@@ -188,7 +201,7 @@ export class ResponseCache {
       if (updated) {
         this.counters.notModified++;
         this.counters.hits++;
-        const entry = await this.track(this.entries.refresh(stored.key, stored.entry, updated));
+        const entry = await this.track(this.entries.refresh(target, stored.key, stored.entry, updated));
         return this.answer(ctx, entry, updated, 'HIT', { fwd, fwdStatus: 304 });
       }
       // A 304 about some other representation (RFC 9111 §4.3.4): ask again, unconditionally.
@@ -201,11 +214,11 @@ export class ResponseCache {
       this.counters.staleServed++;
       return this.answer(ctx, stored.entry, policy, 'STALE', { fwd: 'stale', fwdStatus: response.status, detail: 'stale-if-error' });
     }
-    return this.answerUpstream(ctx, response, primary, { fwd, fwdStatus: response.status }, release);
+    return this.answerUpstream(ctx, response, target, { fwd, fwdStatus: response.status }, release);
   }
 
   /** RFC 5861 §3: one background refresh per key while stale answers go out. */
-  private refreshInBackground(ctx: ProxyContext, fetch: FetchUpstream, primary: string, stored: StoredFound, policy: Policy): void {
+  private refreshInBackground(ctx: ProxyContext, fetch: FetchUpstream, target: Target, stored: StoredFound, policy: Policy): void {
     const release = this.flights.lead(stored.key);
     if (!release) return;
     const { headers, hasValidators } = conditionalHeaders(ctx.upstreamHeaders, policy);
@@ -221,14 +234,14 @@ export class ResponseCache {
           const updated = afterNotModified(this.policies, request, policy, response);
           if (updated) {
             this.counters.notModified++;
-            await this.entries.refresh(stored.key, stored.entry, updated);
+            await this.entries.refresh(target, stored.key, stored.entry, updated);
           }
           return;
         }
         const fresh = this.policies.create(request, { status: response.status, headers: flattenHeaders(response.headers) });
         const vary = storableVary(fresh, response, this.config);
         const body = vary ? await readBounded(response.body, this.config.maxObjectBytes) : (discard(response.body), null);
-        if (vary && body) await this.entries.save(primary, path, requestHeaders, fresh, body, vary);
+        if (vary && body) await this.entries.save(target, path, requestHeaders, fresh, body, vary);
       } catch {
         // The stale entry keeps being served within its window; a later request tries again.
       } finally {
@@ -242,7 +255,7 @@ export class ResponseCache {
   private async answerUpstream(
     ctx: ProxyContext,
     response: UpstreamResponse,
-    primary: string,
+    target: Target,
     parts: CacheStatusParts,
     release: () => void,
   ): Promise<void> {
@@ -254,9 +267,9 @@ export class ResponseCache {
     this.counters.misses++;
     this.mark(ctx, 'MISS');
     // `stored` is the intent; a chunked body that outgrows max_object_bytes is dropped after the header went out.
-    ctx.res.writeHead(response.status, withCacheHeaders(response.headers, 'MISS', cacheStatus({ ...parts, stored: vary !== null })));
+    writeUpstreamHead(ctx, response, withCacheHeaders(response.headers, 'MISS', cacheStatus({ ...parts, stored: vary !== null })));
     const outcome = await streamToClient(response.body, ctx.res, vary ? { limit: this.config.maxObjectBytes, onGiveUp: release } : null);
-    if (vary && outcome.kept) await this.track(this.entries.save(primary, ctx.path, ctx.req.headers, policy, outcome.kept, vary));
+    if (vary && outcome.kept) await this.track(this.entries.save(target, ctx.path, ctx.req.headers, policy, outcome.kept, vary));
   }
 
   /** Methods and requests the cache does not answer: forwarded and streamed back as they are. */
@@ -276,7 +289,7 @@ export class ResponseCache {
     if (result === 'MISS') this.counters.misses++;
     else this.counters.bypasses++;
     this.mark(ctx, result);
-    ctx.res.writeHead(response.status, withCacheHeaders(response.headers, result, cacheStatus(parts)));
+    writeUpstreamHead(ctx, response, withCacheHeaders(response.headers, result, cacheStatus(parts)));
     await streamToClient(response.body, ctx.res, null);
   }
 

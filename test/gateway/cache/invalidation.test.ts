@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backend, cacheGateway, type Backend } from './harness.js';
+import { backend, cacheGateway, waitFor, type Backend } from './harness.js';
 
 /** GETs are cacheable and count; unsafe methods answer with what `unsafe` says. */
 async function site(t: Parameters<typeof backend>[0], unsafe: { status: number; headers?: Record<string, string> }): Promise<Backend> {
@@ -78,4 +78,31 @@ test('invalidation: only the host the request named; safe methods (OPTIONS) inva
   await gw.send('OPTIONS', '/h', { headers: { host: 'b.example' } });
   assert.equal((await gw.get('/h', { host: 'a.example' })).headers['x-cache'], 'MISS');
   assert.equal((await gw.get('/h', { host: 'b.example' })).headers['x-cache'], 'HIT');
+});
+
+test('invalidation wins over a GET that was at the backend when the unsafe request completed', async (t) => {
+  let finishGet: (() => void) | null = null;
+  const origin = await backend(t, (req, res, n) => {
+    req.resume();
+    if (req.method !== 'GET') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    const send = () => {
+      res.writeHead(200, { 'cache-control': 'max-age=600' });
+      res.end(`version ${n}`);
+    };
+    if (n === 1) finishGet = send;
+    else send();
+  });
+  const gw = await cacheGateway(t, [origin]);
+  const slowGet = gw.get('/race');
+  assert.ok(await waitFor(() => finishGet !== null));
+  await gw.send('PUT', '/race', { body: 'new' });
+  finishGet!();
+  assert.equal((await slowGet).body, 'version 1');
+  const after = await gw.get('/race');
+  assert.equal(after.headers['x-cache'], 'MISS', 'the answer fetched before the PUT was not kept');
+  assert.equal(after.body, 'version 3'); // the PUT was request 2
 });
