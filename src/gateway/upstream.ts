@@ -49,12 +49,16 @@ export class Upstream {
    */
   async send<T>(method: string, attempt: Attempt<T>): Promise<T> {
     const { pool, strategy, health, retries } = this.options;
+    // Allocated only when a retry needs to exclude what was tried.
     let tried: Set<Backend> | undefined;
+    let first: Backend | undefined;
     let lastError: unknown;
     for (let n = 0; n <= retries; n++) {
+      if (first && !tried) tried = new Set([first]);
       const backend = strategy.pick(pool.healthy(), tried);
       if (!backend) break;
-      (tried ??= new Set()).add(backend);
+      if (tried) tried.add(backend);
+      else first = backend;
       backend.inFlight++;
       backend.requests++;
       let released = false;
