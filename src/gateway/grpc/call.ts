@@ -13,6 +13,8 @@ export interface CallContext {
   strategy: Strategy<Backend>;
   sessions: BackendSessions;
   retries: number;
+  onStart(): void;
+  /** Called once per call, whatever its end. */
   onDone(outcome: CallOutcome): void;
 }
 
@@ -74,6 +76,7 @@ export class ProxiedCall {
   ) {
     this.path = String(headers[':path'] ?? '/');
     this.clientIp = stream.session?.socket?.remoteAddress ?? '-';
+    ctx.onStart();
     stream.on('error', () => {});
     stream.on('close', () => this.clientClosed());
     stream.on('wantTrailers', () => this.sendTrailers());

@@ -71,6 +71,7 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     strategy: options.strategy,
     sessions,
     retries: options.retries,
+    onStart: () => metrics.started(),
     onDone(outcome) {
       metrics.observe(outcome.path, outcome.status, outcome.seconds);
       options.log.request({

@@ -25,4 +25,5 @@ test('a client that cancels a stream cancels it at the backend too', async (t) =
     /pibl_grpc_calls_total\{method="\/speech.Speech\/SynthesizeStream",code="CANCELLED"\} 1/.test(await gw.service.registry.metrics()),
   );
   assert.equal(gw.service.pool.all[0]!.inFlight, 0);
+  assert.match(await gw.service.registry.metrics(), /pibl_grpc_calls_in_flight 0/);
 });

@@ -52,4 +52,5 @@ test('killing priority 0 moves calls to priority 1, costing at most the calls in
   // A call started just before the flip may still have gone to p1; everything after it goes to p0.
   assert.ok(answers.filter((a) => a.phase === 'back').every((a) => a.server === 'tts@p0'), 'given back to p0');
   assert.ok(gw.logs.some((l) => /tts@p0 .* is down/.test(l)) && gw.logs.some((l) => /tts@p0 .* is back up/.test(l)));
+  assert.match(await gw.service.registry.metrics(), /pibl_grpc_calls_in_flight 0/, 'every call, cut or not, is accounted for');
 });
