@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { fetchClientReport, parseAtAnswer, sendHerdLine } from '../../herd/client.js';
 import { splitWhatsatAnswer } from '../../herd/messages.js';
 import type { ClientReport } from '../../herd/types.js';
-import { badGateway, gatewayTimeout, GatewayError } from '../errors.js';
+import { badGateway, gatewayTimeout, type GatewayError } from '../errors.js';
 import { iamatFromJson, iamatFromText, isClientName, whatsatFromQuery, type HerdLine } from './herd-input.js';
 import { tcpProbe, type HerdTarget } from './herd-targets.js';
-import { badRequest, notFound, refuseOtherMethods, sendError, useJsonErrors } from './http-errors.js';
+import { badRequest, notFound, refuseOtherMethods, useJsonErrors } from './http-errors.js';
 
 export interface HerdRoutesOptions {
   /** `/herd` by default ([gateway] herd_prefix). */
@@ -53,12 +53,6 @@ export async function herdRoutes(app: FastifyInstance, options: HerdRoutesOption
     }
   };
 
-  const send = (reply: FastifyReply, work: () => Promise<unknown>) =>
-    work().catch((err: unknown) => {
-      if (err instanceof GatewayError) return sendError(reply, err);
-      throw err;
-    });
-
   await app.register(
     async (herd) => {
       useJsonErrors(herd, 'herd');
@@ -103,51 +97,45 @@ export async function herdRoutes(app: FastifyInstance, options: HerdRoutesOption
       });
       refuseOtherMethods(herd, '/-/status', ['GET']);
 
-      herd.post('/:server/iamat', { bodyLimit }, (request, reply) =>
-        send(reply, async () => {
-          const target = targetOf(request);
-          const type = request.headers['content-type'] ?? '';
-          const line = lineOr400(/^text\/plain\b/i.test(type) ? iamatFromText(request.body) : iamatFromJson(request.body));
-          const answer = await exchange(target, line);
-          const at = parseAtAnswer(answer);
-          if (at) return reply.send(reportJson(at));
-          if (answer.startsWith('?')) throw rejected(target, answer);
-          throw badGateway(`herd ${target.name} gave no AT answer`);
-        }),
-      );
+      herd.post('/:server/iamat', { bodyLimit }, async (request, reply) => {
+        const target = targetOf(request);
+        const type = request.headers['content-type'] ?? '';
+        const line = lineOr400(/^text\/plain\b/i.test(type) ? iamatFromText(request.body) : iamatFromJson(request.body));
+        const answer = await exchange(target, line);
+        const at = parseAtAnswer(answer);
+        if (at) return reply.send(reportJson(at));
+        if (answer.startsWith('?')) throw rejected(target, answer);
+        throw badGateway(`herd ${target.name} gave no AT answer`);
+      });
       refuseOtherMethods(herd, '/:server/iamat', ['POST']);
 
-      herd.get('/:server/whatsat', (request, reply) =>
-        send(reply, async () => {
-          const target = targetOf(request);
-          const answer = await exchange(target, lineOr400(whatsatFromQuery(request.query)));
-          const split = splitWhatsatAnswer(answer);
-          if (split) return reply.send(split);
-          if (answer.startsWith('?')) throw rejected(target, answer);
-          throw badGateway(`herd ${target.name} gave no WHATSAT answer`);
-        }),
-      );
+      herd.get('/:server/whatsat', async (request, reply) => {
+        const target = targetOf(request);
+        const answer = await exchange(target, lineOr400(whatsatFromQuery(request.query)));
+        const split = splitWhatsatAnswer(answer);
+        if (split) return reply.send(split);
+        if (answer.startsWith('?')) throw rejected(target, answer);
+        throw badGateway(`herd ${target.name} gave no WHATSAT answer`);
+      });
       refuseOtherMethods(herd, '/:server/whatsat', ['GET']);
 
-      herd.get('/:server/clients/*', (request, reply) =>
-        send(reply, async () => {
-          const target = targetOf(request);
-          const client = (request.params as { '*': string })['*'];
-          if (!isClientName(client)) throw badRequest('herd: a client name has no spaces or control characters');
-          // In process the store answers directly; over TCP, WHATSAT's first line is the stored report.
-          let report: ClientReport | undefined;
-          if (target.service) report = target.service.lookup(client);
-          else {
-            try {
-              report = await fetchClientReport({ host: target.host, port: target.port, timeoutMs }, client);
-            } catch (err) {
-              throw unreachable(target, err);
-            }
+      herd.get('/:server/clients/*', async (request, reply) => {
+        const target = targetOf(request);
+        const client = (request.params as { '*': string })['*'];
+        if (!isClientName(client)) throw badRequest('herd: a client name has no spaces or control characters');
+        // In process the store answers directly; over TCP, WHATSAT's first line is the stored report.
+        let report: ClientReport | undefined;
+        if (target.service) report = target.service.lookup(client);
+        else {
+          try {
+            report = await fetchClientReport({ host: target.host, port: target.port, timeoutMs }, client);
+          } catch (err) {
+            throw unreachable(target, err);
           }
-          if (!report) throw notFound(`herd ${target.name} has no report of "${client}"`);
-          return reply.send(reportJson(report));
-        }),
-      );
+        }
+        if (!report) throw notFound(`herd ${target.name} has no report of "${client}"`);
+        return reply.send(reportJson(report));
+      });
       refuseOtherMethods(herd, '/:server/clients/*', ['GET']);
     },
     { prefix: options.prefix },

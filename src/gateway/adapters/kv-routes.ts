@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { LineClientError, type LineClient } from '../../common/line-client.js';
 import { decodeAnswer, isValidName, KV_STATUS, parseKvRequest, type KvAnswer } from '../../kv/protocol.js';
-import { badGateway, gatewayTimeout, GatewayError } from '../errors.js';
-import { badRequest, notFound, refuseOtherMethods, segmentsAfter, sendError, useJsonErrors } from './http-errors.js';
+import { badGateway, gatewayTimeout } from '../errors.js';
+import { badRequest, notFound, refuseOtherMethods, segmentsAfter, useJsonErrors } from './http-errors.js';
 
 export interface KvRoutesOptions {
   /** `/kv` by default ([gateway] kv_prefix). */
@@ -39,23 +39,15 @@ export async function kvRoutes(app: FastifyInstance, options: KvRoutesOptions): 
     return answer;
   };
 
-  const fail = (reply: FastifyReply, err: unknown) => {
-    if (err instanceof GatewayError) return sendError(reply, err);
-    throw err;
-  };
-
   await app.register(
     async (kv) => {
       useJsonErrors(kv, 'kv');
 
+      // A GatewayError thrown here becomes its JSON answer (useJsonErrors).
       kv.get('/-/metrics', async (_request, reply) => {
-        try {
-          const answer = await ask('METRICS');
-          if (answer.status !== KV_STATUS.OK) return sendError(reply, badGateway(`kv balancer answered ${answer.status}`));
-          return reply.header('cache-control', 'no-store').send(answer);
-        } catch (err) {
-          return fail(reply, err);
-        }
+        const answer = await ask('METRICS');
+        if (answer.status !== KV_STATUS.OK) throw badGateway(`kv balancer answered ${answer.status}`);
+        return reply.header('cache-control', 'no-store').send(answer);
       });
       refuseOtherMethods(kv, '/-/metrics', ['GET']);
 
@@ -63,25 +55,19 @@ export async function kvRoutes(app: FastifyInstance, options: KvRoutesOptions): 
       // URL, so an encoded separator stays inside the name it was smuggled into.
       kv.get('/*', async (request, reply) => {
         const segments = segmentsAfter(request.url, prefix);
-        if (!segments) return sendError(reply, badRequest('kv: the path is not valid percent-encoding'));
-        if (segments.length !== 2) return sendError(reply, badRequest(`kv: expected ${prefix}/<resource>/<key>, e.g. ${prefix}/article/1`));
+        if (!segments) throw badRequest('kv: the path is not valid percent-encoding');
+        if (segments.length !== 2) throw badRequest(`kv: expected ${prefix}/<resource>/<key>, e.g. ${prefix}/article/1`);
         const [resource, key] = segments as [string, string];
         const parsed = isValidName(resource) && isValidName(key) ? parseKvRequest(`GET ${resource}/${key}`) : undefined;
         if (parsed?.kind !== 'get') {
-          return sendError(reply, badRequest('kv: resource and key may hold only letters, digits, "-", "_" and "." (not "..")'));
+          throw badRequest('kv: resource and key may hold only letters, digits, "-", "_" and "." (not "..")');
         }
-        try {
-          const answer = await ask(`GET ${parsed.path}`);
-          if (answer.status === KV_STATUS.OK) return reply.send(answer);
-          if (answer.status === KV_STATUS.NOT_FOUND) return sendError(reply, notFound(`kv: ${parsed.path} not found`));
-          const detail = typeof answer.error === 'string' ? `: ${answer.error}` : '';
-          if (UNAVAILABLE.has(answer.status)) {
-            return sendError(reply, badGateway(`kv cluster answered ${answer.status}${detail}`));
-          }
-          return sendError(reply, badRequest(`kv cluster answered ${answer.status}${detail}`));
-        } catch (err) {
-          return fail(reply, err);
-        }
+        const answer = await ask(`GET ${parsed.path}`);
+        if (answer.status === KV_STATUS.OK) return reply.send(answer);
+        if (answer.status === KV_STATUS.NOT_FOUND) throw notFound(`kv: ${parsed.path} not found`);
+        const detail = typeof answer.error === 'string' ? `: ${answer.error}` : '';
+        if (UNAVAILABLE.has(answer.status)) throw badGateway(`kv cluster answered ${answer.status}${detail}`);
+        throw badRequest(`kv cluster answered ${answer.status}${detail}`);
       });
       refuseOtherMethods(kv, '/*', ['GET']);
     },
