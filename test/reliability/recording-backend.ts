@@ -22,8 +22,9 @@ export async function recordingBackend(headers: Record<string, string> = {}): Pr
     req.on('error', () => {});
     req.on('end', () => {
       if (req.headers['user-agent'] !== 'pibl-health-check') seen.push({ method: req.method!, url: req.url!, headers: req.headers, rawHeaders: req.rawHeaders, body });
-      res.writeHead(200, { 'content-type': 'text/plain', ...headers });
-      res.end(`${req.method} ${req.url} host=${req.headers.host}`);
+      const answer = `${req.method} ${req.url} host=${req.headers.host}`;
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(answer), ...headers });
+      res.end(answer);
     });
   });
   return Object.assign(server, { seen });
