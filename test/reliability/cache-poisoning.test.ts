@@ -60,7 +60,8 @@ test('a page cached before an attack stays clean while an attacker sends unkeyed
     await backend.close();
   });
   assert.equal((await getOnce(`${gw.url}/home`, { host: 'site.example' })).body!.toString(), plain);
-  for (const attack of [{ 'x-forwarded-host': 'evil.example' }, { 'x-original-url': '/evil' }, { 'cache-control': 'no-cache', 'x-rewrite-url': '/evil' }]) {
+  const attacks: Record<string, string>[] = [{ 'x-forwarded-host': 'evil.example' }, { 'x-original-url': '/evil' }, { 'cache-control': 'no-cache', 'x-rewrite-url': '/evil' }];
+  for (const attack of attacks) {
     const res = await getOnce(`${gw.url}/home`, { host: 'site.example', ...attack });
     assert.doesNotMatch(res.body!.toString(), /evil/, JSON.stringify(attack));
   }
