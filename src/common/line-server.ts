@@ -66,11 +66,12 @@ export async function startLineServer(options: LineServerOptions): Promise<LineS
   const idleMs = options.idleTimeoutMs ?? 30_000;
   const encoding = options.encoding ?? 'utf8';
   const sockets = new Set<Socket>();
+  const shared: ServerState = { draining: false };
 
   const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    serveConnection(socket, options, maxLine, idleMs, encoding);
+    serveConnection(socket, options, maxLine, idleMs, encoding, shared);
   });
   server.maxConnections = options.maxConnections ?? 10_000;
   const port = await listen(server, options.host, options.port, options.name);
@@ -82,6 +83,8 @@ export async function startLineServer(options: LineServerOptions): Promise<LineS
       return sockets.size;
     },
     close(drainMs = 2_000) {
+      // Busy sessions end as soon as their answers are written (see drainQueue).
+      shared.draining = true;
       return new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           for (const socket of sockets) socket.destroy();
@@ -99,12 +102,18 @@ export async function startLineServer(options: LineServerOptions): Promise<LineS
   };
 }
 
+interface ServerState {
+  /** close() was called: sessions end once they have answered what they hold. */
+  draining: boolean;
+}
+
 function serveConnection(
   socket: Socket,
   options: LineServerOptions,
   maxLine: number,
   idleMs: number,
   encoding: BufferEncoding,
+  shared: ServerState,
 ): void {
   const session: LineSession = {
     socket,
@@ -174,7 +183,7 @@ function serveConnection(
       }
       write(result);
     }
-    if (ended && !busy && !closing) finish();
+    if ((ended || shared.draining) && !busy && !closing) finish();
   };
 
   const takeLine = (line: string) => {
