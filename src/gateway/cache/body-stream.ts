@@ -22,17 +22,26 @@ export async function streamToClient(
   res: ServerResponse,
   keep: { limit: number; onGiveUp?: () => void } | null,
 ): Promise<StreamOutcome> {
-  let keeping = keep !== null;
+  if (keep === null) {
+    try {
+      await pipeline(body, res);
+      return { complete: true, kept: null };
+    } catch {
+      if (!res.destroyed && !res.writableEnded) res.destroy();
+      return { complete: false, kept: null };
+    }
+  }
+  let keeping = true;
   let size = 0;
   const chunks: Buffer[] = [];
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       if (keeping) {
         size += chunk.length;
-        if (size > keep!.limit) {
+        if (size > keep.limit) {
           keeping = false;
           chunks.length = 0;
-          keep!.onGiveUp?.();
+          keep.onGiveUp?.();
         } else {
           chunks.push(chunk);
         }

@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * Request coalescing ("collapsed forwarding"): while one request for a key
  * is at the backend, later ones for the same key wait for it and then look
@@ -8,8 +10,24 @@
  */
 export class Flights {
   private readonly inFlight = new Map<string, Promise<void>>();
+  /**
+   * Keys whose last answer could not be stored (Varnish's "hit-for-miss"):
+   * requests for them go straight to the backend for a while instead of
+   * queueing behind one another for an answer they could not share.
+   */
+  private readonly uncacheable = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
 
   constructor(private readonly maxWaitMs: number) {}
+
+  coalesces(key: string): boolean {
+    return !this.uncacheable.has(key);
+  }
+
+  /** Records whether the answer fetched for `key` could be stored. */
+  remember(key: string, storable: boolean): void {
+    if (storable) this.uncacheable.delete(key);
+    else this.uncacheable.set(key, true);
+  }
 
   /** Becomes the leader for `key` when nobody is; returns the function that releases the waiters (idempotent). */
   lead(key: string): (() => void) | null {

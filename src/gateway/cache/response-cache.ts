@@ -130,7 +130,10 @@ export class ResponseCache {
           return this.answer(ctx, lookup.entry, policy, 'STALE', { hit: true, detail: 'stale-while-revalidate' });
         case 'revalidate':
           // A client's own no-cache asks for this very request to go to the origin: no sharing.
-          if (use.reason === 'request') return this.revalidate(ctx, fetch, target, lookup, policy, requestCc, 'request', noop);
+          if (use.reason === 'request') {
+            await this.revalidate(ctx, fetch, target, lookup, policy, requestCc, 'request', noop);
+            return;
+          }
           return this.coalesce(ctx, fetch, lookup.key, mayWait, (release) =>
             this.revalidate(ctx, fetch, target, lookup, policy, requestCc, 'stale', release),
           );
@@ -145,7 +148,7 @@ export class ResponseCache {
     if (ctx.method === 'HEAD') return this.passThrough(ctx, fetch, { fwd: lookup.reason }, 'MISS', false);
     return this.coalesce(ctx, fetch, lookup.key, mayWait, async (release) => {
       const response = await fetch({ method: 'GET', path: ctx.path, headers: ctx.upstreamHeaders, body: null });
-      await this.answerUpstream(ctx, response, target, { fwd: lookup.reason }, release);
+      return this.answerUpstream(ctx, response, target, { fwd: lookup.reason }, release);
     });
   }
 
@@ -155,16 +158,17 @@ export class ResponseCache {
     fetch: FetchUpstream,
     key: string,
     mayWait: boolean,
-    work: (release: () => void) => Promise<void>,
+    work: (release: () => void) => Promise<boolean | void>,
   ): Promise<void> {
-    const release = this.flights.lead(key);
+    const release = this.flights.coalesces(key) ? this.flights.lead(key) : noop;
     if (!release && mayWait) {
       this.counters.coalescedWaits++;
       await this.flights.wait(key);
       return this.read(ctx, fetch, false);
     }
     try {
-      await work(release ?? noop);
+      const storable = await work(release ?? noop);
+      if (typeof storable === 'boolean') this.flights.remember(key, storable);
     } finally {
       release?.();
     }
@@ -180,7 +184,7 @@ export class ResponseCache {
     requestCc: Directives,
     reason: 'stale' | 'request',
     release: () => void,
-  ): Promise<void> {
+  ): Promise<boolean | void> {
     const fwd: ForwardReason = reason;
     const { headers, hasValidators } = conditionalHeaders(ctx.upstreamHeaders, policy);
     this.counters.revalidations++;
@@ -251,14 +255,14 @@ export class ResponseCache {
     void this.track(task);
   }
 
-  /** A full answer from upstream: streamed to the client, kept for the store when storable. */
+  /** A full answer from upstream: streamed to the client, kept for the store when storable. Resolves whether it was storable. */
   private async answerUpstream(
     ctx: ProxyContext,
     response: UpstreamResponse,
     target: Target,
     parts: CacheStatusParts,
     release: () => void,
-  ): Promise<void> {
+  ): Promise<boolean> {
     ctx.backend = response.backend;
     const policy = this.policies.create(policyRequest(ctx), { status: response.status, headers: flattenHeaders(response.headers) });
     const vary = storableVary(policy, response, this.config);
@@ -270,6 +274,8 @@ export class ResponseCache {
     writeUpstreamHead(ctx, response, withCacheHeaders(response.headers, 'MISS', cacheStatus({ ...parts, stored: vary !== null })));
     const outcome = await streamToClient(response.body, ctx.res, vary ? { limit: this.config.maxObjectBytes, onGiveUp: release } : null);
     if (vary && outcome.kept) await this.track(this.entries.save(target, ctx.path, ctx.req.headers, policy, outcome.kept, vary));
+    // Whether answers for this URL can be shared at all, for coalescing; a body that outgrew the limit says no.
+    return vary !== null && (outcome.kept !== null || !outcome.complete);
   }
 
   /** Methods and requests the cache does not answer: forwarded and streamed back as they are. */

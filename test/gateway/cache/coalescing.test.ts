@@ -79,3 +79,35 @@ test('concurrent requests for a stale entry make one revalidation', async (t) =>
     assert.equal(a.headers['x-cache'], 'HIT');
   }
 });
+
+test('after a non-storable answer, requests for that URL stop queueing behind one another (hit-for-miss)', async (t) => {
+  const origin = await backend(t, (req, res) => {
+    req.resume();
+    setTimeout(() => {
+      res.writeHead(200, { 'cache-control': 'no-store' });
+      res.end('not shareable');
+    }, 100);
+  });
+  const gw = await cacheGateway(t, [origin]);
+  await gw.get('/uncacheable');
+  const before = (await gw.stats()).coalescedWaits;
+  await Promise.all(Array.from({ length: 10 }, () => gw.get('/uncacheable')));
+  assert.equal((await gw.stats()).coalescedWaits, before, 'nobody waited');
+  assert.equal(origin.count('/uncacheable'), 11);
+});
+
+test('a URL that becomes storable again is coalesced again', async (t) => {
+  const origin = await backend(t, (req, res, n) => {
+    req.resume();
+    setTimeout(() => {
+      res.writeHead(200, { 'cache-control': n === 1 ? 'no-store' : 'max-age=1' });
+      res.end(`#${n}`);
+    }, 100);
+  });
+  const gw = await cacheGateway(t, [origin]);
+  await gw.get('/flip');
+  await gw.get('/flip'); // storable now: the hit-for-miss mark goes
+  await sleep(1_100);
+  await Promise.all(Array.from({ length: 10 }, () => gw.get('/flip')));
+  assert.equal(origin.count('/flip'), 3);
+});
