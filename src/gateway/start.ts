@@ -12,6 +12,7 @@ import { adminRoutes, type CacheAdmin } from './admin-routes.js';
 import { dashboardRoutes } from './dashboard/index.js';
 import { BackendPool, type Backend } from './backend-pool.js';
 import { onClientError } from './client-error.js';
+import { badRequest, sendError, useJsonErrors } from './http-errors.js';
 import { HealthMonitor } from './health-monitor.js';
 import { GatewayMetrics, registerCacheMetrics } from './metrics.js';
 import { createProxyHandler, type CacheHandler } from './proxy-handler.js';
@@ -97,6 +98,10 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     logger: false,
     // The gateway's own routes are small JSON; proxied bodies never pass through Fastify.
     bodyLimit: 1024 * 1024,
+    // Malformed URLs and the like never reach a route: answer them in the gateway's JSON error shape too.
+    frameworkErrors: (err, _request, reply) => {
+      void sendError(reply, badRequest(err.message));
+    },
     serverFactory: (fastifyHandler) => {
       server = createServer(
         {
@@ -119,6 +124,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
       return server;
     },
   });
+  useJsonErrors(app, 'gateway');
   await app.register(adminRoutes, { adminPrefix: g.adminPrefix, adminToken: g.adminToken, pool, strategy: strategy.name, registry, cache, startedAt: new Date() });
   await app.register(dashboardRoutes, { adminPrefix: g.adminPrefix, kvPrefix: g.kvPrefix, herdPrefix: g.herdPrefix, registry });
   for (const plugin of deps.plugins ?? gatewayPlugins(config)) await app.register(plugin, { registry });

@@ -33,3 +33,18 @@ test('an absolute-form request reaches the backend as origin-form with the autho
   const metrics = (await fetchText(`${gw.url}/metrics`)).body;
   assert.match(metrics, /pibl_http_requests_in_flight 0/);
 });
+
+test("the gateway's own routes answer unknown paths and malformed URLs in the JSON error shape", async (t) => {
+  const backend = await httpServer((_req, res) => res.end('ok'));
+  const gw = await gateway(configFromIni(`${backendLines([backend.port])}\n`));
+  t.after(async () => {
+    await gw.close();
+    await backend.close();
+  });
+  const missing = await fetchText(`${gw.url}/-/nope`);
+  assert.equal(missing.status, 404);
+  assert.equal(JSON.parse(missing.body).error.code, 'PIBL_ERR_NOT_FOUND');
+  const malformed = await rawExchange(gw.port, 'GET /kv/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.match(malformed, /^HTTP\/1\.1 400 /);
+  assert.match(malformed, /"code":"PIBL_ERR_BAD_REQUEST"/);
+});

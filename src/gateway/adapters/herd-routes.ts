@@ -5,7 +5,7 @@ import type { ClientReport } from '../../herd/types.js';
 import { badGateway, gatewayTimeout, type GatewayError } from '../errors.js';
 import { iamatFromJson, iamatFromText, isClientName, whatsatFromQuery, type HerdLine } from './herd-input.js';
 import { tcpProbe, type HerdTarget } from './herd-targets.js';
-import { badRequest, notFound, refuseOtherMethods, useJsonErrors } from './http-errors.js';
+import { badRequest, notFound, refuseOtherMethods, useJsonErrors } from '../http-errors.js';
 
 export interface HerdRoutesOptions {
   /** `/herd` by default ([gateway] herd_prefix). */

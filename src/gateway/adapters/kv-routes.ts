@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { LineClientError, type LineClient } from '../../common/line-client.js';
 import { decodeAnswer, isValidName, KV_STATUS, parseKvRequest, type KvAnswer } from '../../kv/protocol.js';
 import { badGateway, gatewayTimeout } from '../errors.js';
-import { badRequest, notFound, refuseOtherMethods, segmentsAfter, useJsonErrors } from './http-errors.js';
+import { badRequest, notFound, refuseOtherMethods, segmentsAfter, useJsonErrors } from '../http-errors.js';
 
 export interface KvRoutesOptions {
   /** `/kv` by default ([gateway] kv_prefix). */

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from './errors.js';
 
 /**
  * What the adapters share: every answer that is not a success is a
