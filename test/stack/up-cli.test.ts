@@ -8,6 +8,7 @@ import { tempDir } from '../helpers/config.js';
 import { call, scrape, series } from '../adapters/harness.js';
 import { eventually, posixNow, uniqueClient } from '../herd/helpers.js';
 import { allPorts, HERD_NAMES, listening, stackIni, stackPorts } from './helpers.js';
+import { haveChromium, laptopPage, launchChromium, screenshot, SKIP_REASON, waitForText } from '../dashboard/browser.js';
 
 /**
  * `pibl up` as a user runs it: a parser.ini in the working folder, one
@@ -89,6 +90,24 @@ test('pibl up: every adapter route and every part on /metrics through the one do
   assert.ok(series(samples, 'pibl_herd_clients').every((s) => s.value >= 1));
   assert.ok(series(samples, 'pibl_herd_peer_up').length > 0);
   assert.ok(series(samples, 'pibl_http_requests_total').length > 0);
+
+  await t.test('the dashboard at /-/ in Chromium shows every part', { skip: haveChromium() ? false : SKIP_REASON }, async () => {
+    const browser = await launchChromium();
+    try {
+      const { page, errors } = await laptopPage(browser);
+      await page.goto(`http://127.0.0.1:${door}/-/`);
+      await waitForText(page.locator('#backends-summary'), /^3 of 3 healthy$/, 'the three demo backends healthy', 10_000);
+      await waitForText(page.locator('#kv-summary'), /^3 of 3 nodes healthy/, 'the three kv nodes', 10_000);
+      await waitForText(page.locator('#herd-summary'), /^5 of 5 servers up$/, 'the five herd servers', 10_000);
+      for (const name of HERD_NAMES) {
+        await waitForText(page.locator(`#herd-graph g.node[data-server="${name}"]`), new RegExp(`^${name}\\s*[1-9]\\d* clients?$`), `${name} with its clients`, 10_000);
+      }
+      await screenshot(page, 'pibl-up-dashboard.png');
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
 
   const exit = await pibl.stop('SIGTERM', 20_000);
   assert.deepEqual(exit, { code: 0, signal: null }, pibl.output());
