@@ -32,6 +32,7 @@ export function formatTable(results: BenchResults): string {
       fixed(r.p50Ms, 2),
       fixed(r.p99Ms, 2),
       fixed(r.cpuUsPerRequest, 1),
+      fixed(r.backendCpuUsPerRequest, 1),
       ratio(r.ratioToDirect),
       ratio(r.ratioToNginx),
       ratio(r.cpuRatioToNginx),
@@ -39,14 +40,15 @@ export function formatTable(results: BenchResults): string {
     ]);
     out.push(
       ...table(
-        ['scenario', 'req/s', 'spread (min–max)', 'p50 ms', 'p99 ms', 'CPU µs/req', '× direct', '× nginx', 'CPU × nginx', 'errors'],
+        ['scenario', 'req/s', 'spread (min–max)', 'p50 ms', 'p99 ms', 'CPU µs/req', 'backends µs/req', '× direct', '× nginx', 'CPU × nginx', 'errors'],
         rows,
-        [false, true, true, true, true, true, true, true, true, true],
+        [false, true, true, true, true, true, true, true, true, true, true],
       ),
     );
     out.push('');
     out.push('req/s: median over the rounds; spread: the slowest and fastest round. p50/p99: latency seen by the load generator, median over the rounds.');
     out.push('CPU µs/req: user+system CPU of the process under test per request (direct: backend b1; gateway-*: the gateway; nginx-*: master+workers).');
+    out.push('backends µs/req: CPU of the three backends together per request: what each way of proxying costs the backends (≈0 on cache hits).');
     out.push('× direct: req/s against direct; × nginx: against nginx-miss for *-miss rows, nginx-hit for *-hit rows;');
     out.push('CPU × nginx: CPU µs/req against the same nginx row (below 1.00× is cheaper than nginx; the steadiest figure on a busy machine).');
     for (const r of results.http) if (r.problem) out.push(`(!) ${r.problem}`);

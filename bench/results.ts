@@ -5,6 +5,8 @@ import type { HttpScenarioName } from './options.js';
 export interface RoundResult extends LoadResult {
   /** CPU time the contender's processes spent during the run, if /proc could tell. */
   cpuMs?: number;
+  /** CPU time of the three backends during the run. */
+  backendCpuMs?: number;
 }
 
 export interface HttpScenarioResult {

@@ -72,7 +72,7 @@ async function runHttp(options: BenchOptions, dir: string, results: BenchResults
   for (let i = 1; i <= options.rounds; i++) {
     for (const c of lineup.contenders) {
       const { round, backendCpuMs } = await measure(generator, c, options, options.durationMs, lineup.backendPids);
-      rounds.get(c.name)!.push(round);
+      rounds.get(c.name)!.push({ ...round, backendCpuMs });
       backendCpu.get(c.name)!.push(backendCpuMs);
       log(`bench: round ${i}/${options.rounds} ${c.name.padEnd(16)} ${Math.round(round.requestsPerSecond).toLocaleString('en-US').padStart(8)} req/s`);
     }

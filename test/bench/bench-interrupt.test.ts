@@ -2,11 +2,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { childPids } from '../../bench/cpu.js';
 
 const BENCH = fileURLToPath(new URL('../../bench/run.ts', import.meta.url));
+
+/** The bench's pibl servers (not tsx's esbuild service, which exits on its own after the bench). */
+const piblServers = (bench: number) =>
+  childPids(bench).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/cli.js');
+    } catch {
+      return false;
+    }
+  });
 
 const alive = (pid: number) => {
   try {
@@ -28,7 +38,7 @@ test('Ctrl-C during a run stops every process the bench started and exits 130', 
   const deadline = Date.now() + 60_000;
   let servers: number[] = [];
   while (Date.now() < deadline) {
-    servers = childPids(child.pid!);
+    servers = piblServers(child.pid!);
     if (servers.length >= 4 && /starting 3 backends/.test(stderr)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -36,8 +46,8 @@ test('Ctrl-C during a run stops every process the bench started and exits 130', 
   // Into the warm-up / first round, with load on.
   await new Promise((r) => setTimeout(r, 1_500));
   child.kill('SIGINT');
-  const [code] = await exited;
-  assert.equal(code, 130, stderr);
+  const [code, signal] = await exited;
+  assert.equal(code, 130, `exit ${code ?? signal}; stderr:\n${stderr}`);
   assert.match(stderr, /SIGINT: stopping every process/);
-  for (const pid of servers) assert.equal(alive(pid), false, `pid ${pid} still running`);
+  for (const pid of servers) assert.equal(alive(pid), false, `pid ${pid} still running; stderr:\n${stderr}`);
 });

@@ -27,10 +27,10 @@ test('bench --only direct,gateway-miss --rounds 1 prints the table with those ro
   const lines = run.stdout.split('\n');
   const header = lines.findIndex((l) => l.startsWith('scenario '));
   assert.ok(header >= 0, run.stdout);
-  for (const column of ['req/s', 'spread (min–max)', 'p50 ms', 'p99 ms', 'CPU µs/req', '× direct', '× nginx', 'CPU × nginx', 'errors']) {
+  for (const column of ['req/s', 'spread (min–max)', 'p50 ms', 'p99 ms', 'CPU µs/req', 'backends µs/req', '× direct', '× nginx', 'CPU × nginx', 'errors']) {
     assert.ok(lines[header]!.includes(column), `column ${column}`);
   }
-  assert.match(lines[header + 2]!, /^direct\s+[\d,]+\s+[\d,]+–[\d,]+\s+[\d.]+\s+[\d.]+\s+\S+\s+1\.00×/);
+  assert.match(lines[header + 2]!, /^direct\s+[\d,]+\s+[\d,]+–[\d,]+\s+[\d.]+\s+[\d.]+\s+\S+\s+\S+\s+1\.00×/);
   assert.match(lines[header + 3]!, /^gateway-miss\s+[\d,]+\s/);
   assert.match(run.stdout, /load generator autocannon/);
   assert.doesNotMatch(run.stdout, /\(!\)/, 'no scenario flagged');
