@@ -52,7 +52,7 @@ test('past max_object_bytes the copy stops, never the stream: a large body arriv
   assert.equal((await gw.stats()).entries, 0);
 });
 
-test('a client that goes away mid-body does not leave a truncated entry behind', async (t) => {
+test('a client that goes away mid-body never leaves a truncated entry behind', async (t) => {
   let finish: (() => void) | null = null;
   const origin = await backend(t, (req, res, n) => {
     req.resume();
@@ -68,7 +68,23 @@ test('a client that goes away mid-body does not leave a truncated entry behind',
   res.body.destroy();
   assert.ok(await waitFor(() => finish !== null));
   finish!();
+  // Whether the gateway noticed the client leave before the backend finished or not,
+  // what it answers next is the whole body.
   const again = await gw.get('/gone');
   assert.equal(again.body, 'partial rest');
+});
+
+test('a backend that dies mid-body leaves nothing stored', async (t) => {
+  const origin = await backend(t, (req, res, n) => {
+    req.resume();
+    res.writeHead(200, { 'cache-control': 'max-age=600', 'content-length': '100' });
+    res.write('half of it');
+    if (n === 1) setTimeout(() => res.socket?.destroy(), 20);
+    else res.end('x'.repeat(90));
+  });
+  const gw = await cacheGateway(t, [origin]);
+  await gw.get('/dies').catch(() => null);
+  const again = await gw.get('/dies');
   assert.equal(again.headers['x-cache'], 'MISS');
+  assert.equal(again.body.length, 100);
 });
