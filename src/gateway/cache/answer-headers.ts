@@ -36,8 +36,12 @@ export function cacheStatus(parts: CacheStatusParts): string {
  * the cache closest to the client).
  */
 export function withCacheHeaders(headers: HeaderMap | OutgoingHttpHeaders, result: CacheResult, status: string): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = { ...headers };
-  const below = headers['cache-status'];
+  return addCacheHeaders({ ...headers }, result, status);
+}
+
+/** The same, in place, for a header object the caller owns (the hit path makes one per answer already). */
+export function addCacheHeaders(out: OutgoingHttpHeaders, result: CacheResult, status: string): OutgoingHttpHeaders {
+  const below = out['cache-status'];
   out['cache-status'] = below === undefined ? status : [status, ...(Array.isArray(below) ? below : [String(below)])].join(', ');
   out['x-cache'] = result;
   return out;
@@ -57,7 +61,10 @@ export function storedAnswerHeaders(policy: Policy, status: number, bodyLength: 
   const headers: OutgoingHttpHeaders = { ...policy.responseHeaders() };
   const stored = storedHeaders(policy);
   if (stored.date) headers.date = stored.date;
-  if (!validated) for (const name of qualifiedNoCacheFields(parseCacheControl(stored['cache-control']))) delete headers[name];
+  const cc = stored['cache-control'];
+  if (!validated && cc !== undefined && /no-cache\s*=/i.test(cc)) {
+    for (const name of qualifiedNoCacheFields(parseCacheControl(cc))) delete headers[name];
+  }
   if (statusHasNoContent(status)) delete headers['content-length'];
   else headers['content-length'] = String(bodyLength);
   return headers;

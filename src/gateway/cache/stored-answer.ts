@@ -5,7 +5,7 @@ import {
   notModifiedHeaders,
   statusHasNoContent,
   storedAnswerHeaders,
-  withCacheHeaders,
+  addCacheHeaders,
   type CacheResult,
   type CacheStatusParts,
 } from './answer-headers.js';
@@ -21,7 +21,7 @@ import type { ResponseEntry } from './store.js';
 export function writeStoredAnswer(ctx: ProxyContext, entry: ResponseEntry, policy: Policy, result: CacheResult, parts: CacheStatusParts): void {
   const status = policyStatus(policy);
   const validated = parts.fwdStatus === 304;
-  const headers = withCacheHeaders(storedAnswerHeaders(policy, status, entry.body.length, validated), result, cacheStatus(parts));
+  const headers = addCacheHeaders(storedAnswerHeaders(policy, status, entry.body.length, validated), result, cacheStatus(parts));
   if (status >= 200 && status < 300 && clientValidatorMatches(ctx.req.headers, headers)) {
     ctx.res.writeHead(304, notModifiedHeaders(headers));
     ctx.res.end();
