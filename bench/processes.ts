@@ -81,13 +81,11 @@ export function spawnChild(name: string, command: string, args: string[], option
       const timeout = new Promise<Error>((resolve) => {
         timer = setTimeout(() => resolve(new Error(`${name} not ready in ${timeoutMs} ms; output:\n${out}`)), timeoutMs);
       });
+      let check = () => {};
       const match = new Promise<RegExpExecArray>((resolve) => {
-        const check = () => {
+        check = () => {
           const m = ready.exec(out);
-          if (!m) return;
-          proc.stdout!.off('data', check);
-          proc.stderr!.off('data', check);
-          resolve(m);
+          if (m) resolve(m);
         };
         proc.stdout!.on('data', check);
         proc.stderr!.on('data', check);
@@ -95,6 +93,8 @@ export function spawnChild(name: string, command: string, args: string[], option
       });
       const first = await Promise.race([match, child.exited, timeout]);
       clearTimeout(timer);
+      proc.stdout!.off('data', check);
+      proc.stderr!.off('data', check);
       if (first instanceof Error) throw first;
       return first;
     },
