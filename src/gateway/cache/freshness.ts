@@ -53,25 +53,26 @@ export function evaluate(policy: Policy, requestCc: Directives): Use {
 }
 
 /**
- * Whether a stale entry may answer because the origin could not (RFC 5861
- * §4 stale-if-error, from the response or the request), or because every
- * backend is down and the configured grace covers it (SPEC §2).
- * `everyBackendDown` is true when fetchUpstream itself failed (a
- * GatewayError), false for a 5xx answer.
+ * Why a stale entry may answer because the origin could not, or null: RFC
+ * 5861 §4 stale-if-error (from the response or the request), or the
+ * configured grace when every backend is down (SPEC §2). `everyBackendDown`
+ * is true when fetchUpstream itself failed (a GatewayError), false for a 5xx
+ * answer, which grace does not cover.
  */
-export function mayServeStaleOnError(
+export function staleOnError(
   policy: Policy,
   requestCc: Directives,
   everyBackendDown: boolean,
   graceSeconds: number,
-): boolean {
+): 'stale-if-error' | 'grace' | null {
   const staleFor = Math.max(0, policy.age() - policy.maxAge());
   const explicit = Math.max(
     deltaSeconds(responseDirectives(policy)['stale-if-error']) ?? -1,
     deltaSeconds(requestCc['stale-if-error']) ?? -1,
   );
-  if (explicit >= 0 && !prohibitsExplicitStale(policy) && staleFor <= explicit) return true;
-  return everyBackendDown && graceSeconds > 0 && !prohibitsImplicitStale(policy) && staleFor <= graceSeconds;
+  if (explicit >= 0 && !prohibitsExplicitStale(policy) && staleFor <= explicit) return 'stale-if-error';
+  if (everyBackendDown && graceSeconds > 0 && !prohibitsImplicitStale(policy) && staleFor <= graceSeconds) return 'grace';
+  return null;
 }
 
 /** no-cache and must-revalidate forbid any stale use without validation (RFC 9111 §5.2.2.2, §5.2.2.4). */

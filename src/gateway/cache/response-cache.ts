@@ -7,7 +7,7 @@ import { discard, readBounded, streamToClient } from './body-stream.js';
 import type { Directives } from './cache-control.js';
 import { CacheEntries, type Lookup, type Target } from './entries.js';
 import { Flights } from './flights.js';
-import { evaluate, mayServeStaleOnError, requestDirectives } from './freshness.js';
+import { evaluate, requestDirectives, staleOnError } from './freshness.js';
 import { sameOriginPath, urlKey } from './keys.js';
 import { createPolicyFactory, flattenHeaders, type Policy, type PolicyFactory } from './policy.js';
 import { emptyCounters, type CacheCounters, type CacheStats } from './stats.js';
@@ -129,6 +129,7 @@ export class ResponseCache {
           this.refreshInBackground(ctx, fetch, target, lookup, policy);
           return this.answer(ctx, lookup.entry, policy, 'STALE', { hit: true, detail: 'stale-while-revalidate' });
         case 'revalidate':
+          if (requestCc['only-if-cached']) return this.onlyIfCached(ctx);
           // A client's own no-cache asks for this very request to go to the origin: no sharing.
           if (use.reason === 'request') {
             await this.revalidate(ctx, fetch, target, lookup, policy, requestCc, 'request', noop);
@@ -139,17 +140,20 @@ export class ResponseCache {
           );
       }
     }
-    // RFC 9111 §5.2.1.7: only-if-cached with nothing usable answers 504.
-    if (requestCc['only-if-cached']) {
-      ctx.cacheResult = 'MISS';
-      throw gatewayTimeout('only-if-cached: the cache holds no answer for this request');
-    }
+    if (requestCc['only-if-cached']) return this.onlyIfCached(ctx);
     // A HEAD miss goes to the origin as HEAD; only GET answers are stored.
     if (ctx.method === 'HEAD') return this.passThrough(ctx, fetch, { fwd: lookup.reason }, 'MISS', false);
     return this.coalesce(ctx, fetch, lookup.key, mayWait, async (release) => {
       const response = await fetch({ method: 'GET', path: ctx.path, headers: ctx.upstreamHeaders, body: null });
       return this.answerUpstream(ctx, response, target, { fwd: lookup.reason }, release);
     });
+  }
+
+  /** RFC 9111 §5.2.1.7: only-if-cached with nothing usable without the origin answers 504. */
+  private onlyIfCached(ctx: ProxyContext): never {
+    this.counters.misses++;
+    this.mark(ctx, 'MISS');
+    throw gatewayTimeout('only-if-cached: the cache holds no answer it may use without the origin');
   }
 
   /** Runs `work` as the one request at the backend for `key`, or waits for the one that is and looks again. */
@@ -192,9 +196,10 @@ export class ResponseCache {
     try {
       response = await fetch({ method: 'GET', path: ctx.path, headers, body: null });
     } catch (err) {
-      if (err instanceof GatewayError && mayServeStaleOnError(policy, requestCc, true, this.config.grace)) {
+      const why = err instanceof GatewayError ? staleOnError(policy, requestCc, true, this.config.grace) : null;
+      if (why) {
         this.counters.staleServed++;
-        return this.answer(ctx, stored.entry, policy, 'STALE', { fwd: 'stale', detail: 'stale-if-error' });
+        return this.answer(ctx, stored.entry, policy, 'STALE', { fwd: 'stale', detail: why });
       }
       throw err;
     }
@@ -213,7 +218,7 @@ export class ResponseCache {
       ctx.backend = response.backend;
     }
     // RFC 5861 §4: an error answer may be replaced by the stale entry.
-    if (response.status >= 500 && mayServeStaleOnError(policy, requestCc, false, this.config.grace)) {
+    if (response.status >= 500 && staleOnError(policy, requestCc, false, this.config.grace)) {
       discard(response.body);
       this.counters.staleServed++;
       return this.answer(ctx, stored.entry, policy, 'STALE', { fwd: 'stale', fwdStatus: response.status, detail: 'stale-if-error' });

@@ -17,6 +17,7 @@ test('grace: with every backend down, a stale entry without stale-if-error is se
     assert.equal(answer.status, 200);
     assert.equal(answer.body, 'graceful');
     assert.equal(answer.headers['x-cache'], 'STALE');
+    assert.equal(answer.headers['cache-status'], 'pibl; fwd=stale; detail=grace');
   }
 });
 

@@ -66,3 +66,13 @@ test('request only-if-cached: 504 when nothing is stored, the entry when it is',
   await gw.get('/oic');
   assert.equal((await gw.get('/oic', { 'cache-control': 'only-if-cached' })).headers['x-cache'], 'HIT');
 });
+
+test('request only-if-cached: a stale entry that would need the origin is a 504 too', async (t) => {
+  const origin = await counting(t, 'max-age=1');
+  const gw = await cacheGateway(t, [origin]);
+  await gw.get('/oic-stale');
+  await sleep(1_100);
+  assert.equal((await gw.get('/oic-stale', { 'cache-control': 'only-if-cached' })).status, 504);
+  assert.equal((await gw.get('/oic-stale', { 'cache-control': 'only-if-cached, max-stale=60' })).status, 200);
+  assert.equal(origin.count('/oic-stale'), 1);
+});
