@@ -17,12 +17,23 @@ export interface BackendSessionsOptions {
   http2?: ClientSessionOptions;
   /** Connection-level receive window, set once connected (HTTP/2 has no SETTING for it). */
   connectionWindow?: number;
+  /** Streams a session is used for before the next call dials a fresh one (default: just short of HTTP/2's limit). */
+  maxStreamsPerSession?: number;
 }
 
 interface Entry {
   session: ClientHttp2Session;
   ready: Promise<ClientHttp2Session>;
+  /** Streams handed out on it. */
+  streams: number;
 }
+
+/**
+ * Client stream ids are odd 31-bit numbers, so a connection carries at most
+ * 2^30 streams; past that node fails every request on it. At 10,000 calls/s
+ * that is a day and a bit, so a long-lived gateway must move on in time.
+ */
+const HTTP2_MAX_CLIENT_STREAMS = 2 ** 30;
 
 /**
  * One persistent HTTP/2 connection per backend, shared by every call to it,
@@ -35,12 +46,20 @@ export class BackendSessions {
   private readonly all = new Set<ClientHttp2Session>();
   private closed = false;
 
-  constructor(private readonly options: BackendSessionsOptions) {}
+  private readonly maxStreams: number;
+
+  constructor(private readonly options: BackendSessionsOptions) {
+    this.maxStreams = options.maxStreamsPerSession ?? HTTP2_MAX_CLIENT_STREAMS - 1000;
+  }
 
   /** A connected session to `backend`; rejects with ConnectError when it cannot be reached in time. */
   get(backend: Backend): Promise<ClientHttp2Session> {
     const current = this.entries.get(backend);
-    if (current && !current.session.closed && !current.session.destroyed) return current.ready;
+    if (current && !current.session.closed && !current.session.destroyed) {
+      // The last stream it may carry: later calls dial a new one, this one finishes its streams and closes.
+      if (++current.streams >= this.maxStreams) this.drop(backend);
+      return current.ready;
+    }
     if (this.closed) return Promise.reject(new ConnectError(backend, 'gateway closing'));
     return this.dial(backend);
   }
@@ -77,7 +96,7 @@ export class BackendSessions {
         reject(new ConnectError(backend, dialError ?? 'closed before connecting'));
       });
     });
-    this.entries.set(backend, { session, ready });
+    this.entries.set(backend, { session, ready, streams: 1 });
     return ready;
   }
 
@@ -91,7 +110,12 @@ export class BackendSessions {
     const entry = this.entries.get(backend);
     if (!entry) return;
     this.entries.delete(backend);
-    if (!entry.session.destroyed) entry.session.close();
+    // After the calls that already got this session have opened their streams (node refuses them on a closed session).
+    const { session } = entry;
+    entry.ready.then(
+      () => setImmediate(() => session.destroyed || session.close()),
+      () => {},
+    );
   }
 
   /** Gracefully: streams in flight may finish (bounded by the caller), no new ones start. */
