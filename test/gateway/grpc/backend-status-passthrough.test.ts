@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addUser, grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
 
-test("a backend's own error status, message and custom trailers reach the client unchanged", async (t) => {
+test("a backend's own error status, message and custom trailers reach the client unchanged", { timeout: 60_000 }, async (t) => {
   const p0 = await speechBackend('tts@p0', {
     handlers: {
       AddUser(call, callback) {

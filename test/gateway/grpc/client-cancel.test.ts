@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
 
-test('a client that cancels a stream cancels it at the backend too', async (t) => {
+test('a client that cancels a stream cancels it at the backend too', { timeout: 60_000 }, async (t) => {
   const p0 = await speechBackend('tts@p0');
   const gw = await grpcGateway([p0]);
   const client = speechClient(gw.port);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
 
-test('gzip-compressed messages reach the backend with their grpc-encoding and decompress there', async (t) => {
+test('gzip-compressed messages reach the backend with their grpc-encoding and decompress there', { timeout: 60_000 }, async (t) => {
   const backend = await speechBackend('tts@p0');
   const gw = await grpcGateway([backend]);
   // grpc.default_compression_algorithm 2 = gzip, for every message this client sends.

@@ -4,7 +4,7 @@ import { connect, constants, createServer, type Http2Server, type ServerHttp2Str
 import type { AddressInfo } from 'node:net';
 import { addUser, grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
 
-test("the client's deadline reaches the backend; past it the call ends DEADLINE_EXCEEDED and the backend sees it cancelled", async (t) => {
+test("the client's deadline reaches the backend; past it the call ends DEADLINE_EXCEEDED and the backend sees it cancelled", { timeout: 60_000 }, async (t) => {
   const p0 = await speechBackend('tts@slow');
   const gw = await grpcGateway([p0]);
   const client = speechClient(gw.port);
@@ -43,7 +43,7 @@ async function hungBackend(): Promise<{ server: Http2Server; port: number; reset
   return { server, port: (server.address() as AddressInfo).port, resets, timeouts };
 }
 
-test('the gateway enforces grpc-timeout itself when neither the client nor the backend does', async (t) => {
+test('the gateway enforces grpc-timeout itself when neither the client nor the backend does', { timeout: 60_000 }, async (t) => {
   const hung = await hungBackend();
   const gw = await grpcGateway([{ name: 'tts@hung', port: hung.port }]);
   const session = connect(`http://127.0.0.1:${gw.port}`);

@@ -4,7 +4,7 @@ import { addUser, grpcGateway, speechBackend, speechClient, waitFor, type Speech
 
 const WORKERS = 4;
 
-test('killing priority 0 moves calls to priority 1, costing at most the calls in flight; restarted, it gets them back', async (t) => {
+test('killing priority 0 moves calls to priority 1, costing at most the calls in flight; restarted, it gets them back', { timeout: 60_000 }, async (t) => {
   const backends: SpeechBackend[] = await Promise.all(['tts@p0', 'tts@p1', 'tts@p2'].map((name) => speechBackend(name)));
   const p0Port = backends[0]!.port;
   const gw = await grpcGateway(backends, { heartbeatS: 0.1, maxFails: 2 });

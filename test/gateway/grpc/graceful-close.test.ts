@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addUser, grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
 
-test('closing the gateway lets calls in flight finish and takes no new ones', async (t) => {
+test('closing the gateway lets calls in flight finish and takes no new ones', { timeout: 60_000 }, async (t) => {
   const backend = await speechBackend('tts@p0');
   const gw = await grpcGateway([backend]);
   const client = speechClient(gw.port);

@@ -51,7 +51,7 @@ async function gatewayMemory(httpPort: number): Promise<{ rss: number; heapAndBu
   };
 }
 
-test('a 50 MB server stream passes whole; a client that stops reading stops the backend, and the gateway holds only a few MiB of it', async (t) => {
+test('a 50 MB server stream passes whole; a client that stops reading stops the backend, and the gateway holds only a few MiB of it', { timeout: 120_000 }, async (t) => {
   const backend = await speechBackend('tts@p0');
   const { dir, files } = writeConfig([backend], { heartbeatS: 1 });
   const gw = await gatewayProcess(files.ini, { PROXY_SERVER_CONFIG: files.servers, PROXY_SERVER_PORT: '0' });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addUser, grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
 
-test('request metadata reaches the backend; its response headers and trailers come back', async (t) => {
+test('request metadata reaches the backend; its response headers and trailers come back', { timeout: 60_000 }, async (t) => {
   const p0 = await speechBackend('tts@p0');
   const gw = await grpcGateway([p0]);
   const client = speechClient(gw.port);

@@ -9,7 +9,7 @@ async function deadPort(): Promise<number> {
   return b.port;
 }
 
-test('every server down: the call ends UNAVAILABLE with a message naming the pool', async (t) => {
+test('every server down: the call ends UNAVAILABLE with a message naming the pool', { timeout: 60_000 }, async (t) => {
   const backends = await Promise.all(['tts@container1', 'tts@container2', 'tts@container3'].map((name) => speechBackend(name)));
   const gw = await grpcGateway(backends, { heartbeatS: 0.1, maxFails: 1 });
   const client = speechClient(gw.port);
@@ -36,7 +36,7 @@ test('every server down: the call ends UNAVAILABLE with a message naming the poo
   assert.match(await gw.service.registry.metrics(), /pibl_grpc_calls_total\{method="\/speech.Speech\/AddUser",code="UNAVAILABLE"\} 1/);
 });
 
-test('a server that refuses the connection before the first probe notices: the call is retried on the next one', async (t) => {
+test('a server that refuses the connection before the first probe notices: the call is retried on the next one', { timeout: 60_000 }, async (t) => {
   const live = await speechBackend('tts@p1');
   const gw = await grpcGateway([{ name: 'tts@p0', port: await deadPort() }, live], { heartbeatS: 3600, maxFails: 5 });
   const client = speechClient(gw.port);
@@ -53,7 +53,7 @@ test('a server that refuses the connection before the first probe notices: the c
   assert.equal(gw.service.pool.all[0]!.failures - failuresBefore, 3, 'each refused connect is a passive health failure');
 });
 
-test('retries spent: UNAVAILABLE naming what each server said', async (t) => {
+test('retries spent: UNAVAILABLE naming what each server said', { timeout: 60_000 }, async (t) => {
   const gw = await grpcGateway(
     [
       { name: 'tts@p0', port: await deadPort() },

@@ -4,7 +4,7 @@ import { connect } from 'node:http2';
 import { connect as tcpConnect } from 'node:net';
 import { addUser, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
 
-test('a request that is not gRPC gets 415, HTTP/1.1 on the h2c port is dropped, and gRPC goes on', async (t) => {
+test('a request that is not gRPC gets 415, HTTP/1.1 on the h2c port is dropped, and gRPC goes on', { timeout: 60_000 }, async (t) => {
   const backend = await speechBackend('tts@p0');
   const gw = await grpcGateway([backend]);
   const client = speechClient(gw.port);

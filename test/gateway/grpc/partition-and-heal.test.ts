@@ -39,7 +39,7 @@ async function relay(targetPort: number, port = 0) {
   };
 }
 
-test('after a partition heals, calls reach the backend again on a fresh connection, not the silent old one', async (t) => {
+test('after a partition heals, calls reach the backend again on a fresh connection, not the silent old one', { timeout: 60_000 }, async (t) => {
   const p0 = await speechBackend('tts@p0');
   const p1 = await speechBackend('tts@p1');
   const first = await relay(p0.port);

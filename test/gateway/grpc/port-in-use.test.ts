@@ -7,7 +7,7 @@ import { loadConfig } from '../../../src/config/load.js';
 import { startGateway } from '../../../src/gateway/start.js';
 import { writeConfig } from './helpers.js';
 
-test('a gRPC port in use stops the gateway from starting, with a coded error naming the listener', async (t) => {
+test('a gRPC port in use stops the gateway from starting, with a coded error naming the listener', { timeout: 60_000 }, async (t) => {
   const squatter = createServer();
   await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
   const port = (squatter.address() as AddressInfo).port;

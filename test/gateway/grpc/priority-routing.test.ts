@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addUser, grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
 
-test('every kind of call goes to the priority 0 server, and is counted and logged', async (t) => {
+test('every kind of call goes to the priority 0 server, and is counted and logged', { timeout: 60_000 }, async (t) => {
   const backends = await Promise.all(['tts@p0', 'tts@p1', 'tts@p2'].map((name) => speechBackend(name)));
   const gw = await grpcGateway(backends);
   const client = speechClient(gw.port);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addUser, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
 
-test('a client that stops reading holds back only its own call; others to the same backend go on', async (t) => {
+test('a client that stops reading holds back only its own call; others to the same backend go on', { timeout: 60_000 }, async (t) => {
   const backend = await speechBackend('tts@p0');
   const gw = await grpcGateway([backend]);
   const slow = speechClient(gw.port);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
 
-test('a stream cut by its backend dying ends UNAVAILABLE after the chunks already sent; the next stream goes to priority 1', async (t) => {
+test('a stream cut by its backend dying ends UNAVAILABLE after the chunks already sent; the next stream goes to priority 1', { timeout: 60_000 }, async (t) => {
   const p0 = await speechBackend('tts@p0');
   const p1 = await speechBackend('tts@p1');
   const gw = await grpcGateway([p0, p1], { heartbeatS: 0.1 });

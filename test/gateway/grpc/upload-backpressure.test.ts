@@ -7,7 +7,7 @@ const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
 const TOTAL = 50 * MiB;
 
-test('a 50 MB client stream to a backend that stops reading stalls the client, then passes whole', async (t) => {
+test('a 50 MB client stream to a backend that stops reading stalls the client, then passes whole', { timeout: 120_000 }, async (t) => {
   let resumeBackend = () => {};
   const backend = await speechBackend('tts@p0', {
     handlers: {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addUser, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
 
-test("with strategy = weighted, calls follow the servers' load: 0.5/0.3/0.2 gives 50/30/20", async (t) => {
+test("with strategy = weighted, calls follow the servers' load: 0.5/0.3/0.2 gives 50/30/20", { timeout: 60_000 }, async (t) => {
   const backends = await Promise.all(['tts@a', 'tts@b', 'tts@c'].map((name) => speechBackend(name)));
   const gw = await grpcGateway(backends, { strategy: 'weighted', loads: [0.5, 0.3, 0.2] });
   const client = speechClient(gw.port);
