@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 /**
@@ -28,7 +29,26 @@ export function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void 
     message = 'request head not received in time';
   }
   const body = JSON.stringify({ error: { code, message } });
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
+  const answer = () => {
+    if (socket.destroyed || !socket.writable) return void socket.destroy();
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  };
+  // A bad request pipelined behind a good one: the good one is still being
+  // answered on this socket. Answers go out in request order (RFC 9112
+  // §9.3.2), so the error waits; written now it would pass for the answer
+  // to the earlier request, which the backend did receive.
+  // (An answer whose own request is incomplete is to the bad request itself:
+  // its body was malformed.) Node attaches the next queued answer when one
+  // finishes, so each is waited for in turn.
+  const afterEarlierAnswers = () => {
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (!inFlight || inFlight.writableFinished || !inFlight.req?.complete) return answer();
+    inFlight.once('finish', afterEarlierAnswers);
+    inFlight.once('close', () => {
+      if (!inFlight.writableFinished) socket.destroy();
+    });
+  };
+  afterEarlierAnswers();
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backendLines, configFromIni } from '../helpers/config.js';
 import { gateway } from '../helpers/gateway.js';
+import { httpServer } from '../helpers/servers.js';
 import { getOnce, rawSend } from './helpers.js';
 import { recordingBackend } from './recording-backend.js';
 
@@ -74,4 +75,21 @@ test('pipelined smuggling: after the 400 nothing else on that connection reaches
     assert.ok(!urls.includes('/front') && !urls.includes('/bad'), `${name}: the bad request itself was not forwarded (${urls.join(', ')})`);
     t.diagnostic(`${name}: answers ${statuses.join(',')}, backend saw [${urls.join(', ')}]`);
   }
+});
+
+test('a malformed request pipelined behind a valid one: the valid one is answered first, then the 400', async (t) => {
+  const slow = await httpServer((req, res) => {
+    req.resume();
+    setTimeout(() => res.end(`answer to ${req.url}`), req.headers['user-agent'] === 'pibl-health-check' ? 0 : 200);
+  });
+  const gw = await gateway(configFromIni(`${backendLines([slow.port])}\n[balancer]\nheartbeat_interval = 3600\n[cache]\nenabled = false\n`));
+  t.after(async () => {
+    await gw.close();
+    await slow.close();
+  });
+  const answer = await rawSend(gw.port, 'GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\nPOST /bad HTTP/1.1\r\nHost: x\r\nContent-Length: +1\r\n\r\na');
+  const statuses = [...answer.text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1]);
+  assert.deepEqual(statuses, ['200', '200', '400'], `answers in request order: ${answer.text.slice(0, 300)}`);
+  assert.match(answer.text, /answer to \/first[\s\S]*answer to \/second[\s\S]*PIBL_ERR_BAD_REQUEST/);
+  assert.equal(answer.ended, 'closed');
 });
