@@ -90,7 +90,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
       healthPath: get('balancer', 'health_path'),
       maxFails: get('balancer', 'max_fails'),
       retries: get('balancer', 'retries'),
-      healthCheck: get('balancer', 'health_check'),
+      // The JSON server list is the original gRPC proxy's, whose servers speak only HTTP/2:
+      // unless told otherwise, probe them as it did, with a TCP connect.
+      healthCheck: listed && !raw.has('balancer.health_check') ? 'tcp' : get('balancer', 'health_check'),
       serversFile,
     },
     cache: {

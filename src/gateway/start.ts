@@ -164,6 +164,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         log,
         retries: config.balancer.retries,
         connectTimeoutMs: g.connectTimeoutMs,
+        drainTimeoutMs: g.drainTimeoutMs,
       }).catch(async (err: unknown) => {
         health.stop();
         await app.close();

@@ -56,6 +56,8 @@ test("the seed's environment: PROXY_SERVER_CONFIG, PROXY_SERVER_PORT, PIBL_ADMIN
     assert.equal(config.balancer.heartbeatIntervalMs, 3000);
     assert.equal(config.balancer.heartbeatTimeoutMs, 1000);
     assert.equal(config.grpc.port, 50052);
+    assert.equal(config.balancer.healthCheck, 'tcp', 'the JSON list is probed as the original gRPC proxy did, unless health_check is set');
+    assert.equal(loadConfig({ cwd: dir, env: { PROXY_SERVER_CONFIG: servers, PIBL_BALANCER_HEALTH_CHECK: 'http' } }).balancer.healthCheck, 'http');
     assert.equal(config.gateway.adminToken, 's3cret');
     assert.equal(config.herd.placesApiKey, 'k');
   } finally {
