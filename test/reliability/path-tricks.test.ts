@@ -85,7 +85,7 @@ test('absolute-form targets and Host spoofing do not poison the cache: an answer
   }
   // A backslash or space in the target is refused by the parser.
   for (const target of ['/page\\..\\-/status', 'http://a b/page']) {
-    const res = await rawSend(gw.port, `GET ${target} HTTP/1.1\r\nHost: good.example\r\n\r\n`);
+    const res = await rawSend(gw.port, `GET ${target} HTTP/1.1\r\nHost: good.example\r\nConnection: close\r\n\r\n`, { waitMs: 1_000 });
     assert.match(res.text, /^HTTP\/1\.1 (400|200) /, target);
     if (res.text.startsWith('HTTP/1.1 200')) assert.doesNotMatch(res.text, /"strategy"/, `${target} did not reach /-/status`);
   }
