@@ -25,6 +25,14 @@ const HOP_BY_HOP = new Set([
  */
 const UNTRUSTED = new Set(['x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'x-original-url', 'x-rewrite-url']);
 
+/**
+ * `Expect: 100-continue` is answered by the gateway itself (node sends the
+ * 100 before the body is read), so the expectation is met on this hop;
+ * undici refuses to send it on, which made every such request (curl sends
+ * it with any upload over 1 KiB) a 502 that counted against the backend.
+ */
+const ANSWERED_HERE = 'expect';
+
 export const VIA = '1.1 pibl';
 
 /** Header names listed in `Connection` are hop-by-hop for this message too. */
@@ -64,7 +72,7 @@ export function upstreamRequestHeaders(req: IncomingMessage, info: ForwardInfo):
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     if (HOP_BY_HOP.has(name) || named?.has(name)) continue;
-    if (UNTRUSTED.has(name)) continue;
+    if (UNTRUSTED.has(name) || name === ANSWERED_HERE) continue;
     append(headers, name, raw[i + 1]!);
   }
   const xff = headers['x-forwarded-for'];

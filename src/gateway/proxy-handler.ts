@@ -52,14 +52,17 @@ export function createProxyHandler(options: ProxyHandlerOptions) {
     };
     res.once('finish', report);
     res.once('close', report);
+    if (behindLastAnswer(req, res)) {
+      refuse(res, new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'an earlier request on this connection was its last'));
+      return;
+    }
     if (!target) {
-      sendError(res, new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'request target must be origin-form (/path) or absolute-form (http://host/path)'));
+      refuse(res, new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'request target must be origin-form (/path) or absolute-form (http://host/path)'));
       return;
     }
     const refused = refuseHead(req);
     if (refused) {
-      res.shouldKeepAlive = false;
-      sendError(res, refused);
+      refuse(res, refused);
       return;
     }
 
@@ -85,6 +88,29 @@ export function requestTarget(target: string): { path: string; authority?: strin
   if (!match) return null;
   const rest = match[2] ?? '/';
   return { path: rest.startsWith('/') ? rest : `/${rest}`, authority: match[1]! };
+}
+
+/** A client's request refused: answered, and the connection closed after the answer. */
+function refuse(res: ServerResponse, err: GatewayError): void {
+  res.shouldKeepAlive = false;
+  sendError(res, err);
+}
+
+type ConnectionSocket = IncomingMessage['socket'] & { _httpMessage?: (ServerResponse & { _last?: boolean }) | null };
+
+/**
+ * True when an earlier answer on this connection is its last: the client
+ * said `Connection: close`, or the request was refused (node's own 400 for
+ * a missing Host included). Node still parses the requests pipelined behind
+ * it and hands them over, but RFC 9112 §9.6 says they must not be
+ * processed: their answers can never be sent, and one may be a request
+ * smuggled behind a refused one.
+ */
+export function behindLastAnswer(req: IncomingMessage, res: ServerResponse): boolean {
+  const socket = req.socket as ConnectionSocket;
+  const current = socket._httpMessage;
+  if (current && current !== res && (current._last === true || current.shouldKeepAlive === false)) return true;
+  return socket.destroyed || socket.writableEnded;
 }
 
 /** As Apache (LimitRequestFields), HAProxy and Envoy: more header fields than this is refused. */

@@ -130,6 +130,10 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   for (const plugin of deps.plugins ?? gatewayPlugins(config)) await app.register(plugin, { registry });
 
   server.maxConnections = g.maxConn;
+  // A client that half-closes after its request (`printf ... | nc`) still
+  // gets its answer, as from nginx or HAProxy; node's default aborts the
+  // request on EOF, after it was forwarded, and closes without one.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   server.on('drop', () => metrics.refused.inc());
   server.setTimeout(g.idleTimeoutMs);
   server.removeAllListeners('clientError');

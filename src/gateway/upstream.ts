@@ -1,6 +1,6 @@
 import type { Strategy } from '../common/strategies.js';
 import type { Backend, BackendPool } from './backend-pool.js';
-import { badGateway, gatewayTimeout, noHealthyBackend, type GatewayError } from './errors.js';
+import { badGateway, gatewayTimeout, GatewayError, noHealthyBackend } from './errors.js';
 import { clientResponseHeaders } from './headers.js';
 import type { HealthMonitor } from './health-monitor.js';
 import type { UpstreamRequest, UpstreamResponse } from './upstream-types.js';
@@ -10,6 +10,12 @@ const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 /** Nothing was sent: the request can go anywhere else, whatever its method. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+/**
+ * undici refused to send the request as it stands (a header it will not
+ * forward, an invalid value): the request's fault, the same at every
+ * backend, so neither a backend failure nor a reason to retry.
+ */
+const UNSENDABLE_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
 /** The client went away: not the backend's fault, and nothing to retry. */
 const CLIENT_GONE = 'PIBL_CLIENT_GONE';
 
@@ -77,6 +83,9 @@ export class Upstream {
         release();
         const code = errorCode(err);
         if (code === 'UND_ERR_ABORTED' || code === CLIENT_GONE) throw err;
+        if (UNSENDABLE_CODES.has(code)) {
+          throw new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', `the request cannot be forwarded: ${(err as Error).message}`, { cause: err });
+        }
         health.recordFailure(backend, code);
         this.onAttempt?.(backend, code);
         lastError = err;

@@ -31,7 +31,7 @@ test('requestTarget: origin-form kept, absolute-form split into path and authori
   );
 });
 
-const headerName = fc.oneof(fc.constantFrom(...HOP_BY_HOP, ...UNTRUSTED, 'host', 'Host', 'X-Forwarded-For', 'via', 'accept', 'x-a', 'Connection'), fc.stringMatching(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,12}$/));
+const headerName = fc.oneof(fc.constantFrom(...HOP_BY_HOP, ...UNTRUSTED, 'host', 'Host', 'X-Forwarded-For', 'via', 'accept', 'x-a', 'Connection', 'Expect'), fc.stringMatching(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,12}$/));
 const headerValue = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('close', 'keep-alive, x-a', 'x-a, accept', 'upgrade', ''));
 const rawHeaders = fc.array(fc.tuple(headerName, headerValue), { maxLength: 20 });
 
@@ -59,7 +59,7 @@ test('upstreamRequestHeaders: no hop-by-hop, Connection-named or client-set forw
         assert.ok(!HOP_BY_HOP.includes(name), `hop-by-hop ${name} forwarded`);
         assert.ok(!named.includes(name) || ['x-forwarded-for', 'via', 'x-forwarded-proto', 'x-forwarded-host'].includes(name), `Connection-named ${name} forwarded`);
       }
-      assert.ok(!('forwarded' in out) && !('x-original-url' in out) && !('x-rewrite-url' in out));
+      assert.ok(!('forwarded' in out) && !('x-original-url' in out) && !('x-rewrite-url' in out) && !('expect' in out));
       assert.ok(String(out['x-forwarded-for']).endsWith(clientAddress(req)));
       assert.equal(out['x-forwarded-proto'], 'http');
       const via = out.via;
