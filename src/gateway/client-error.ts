@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 /**
@@ -13,21 +13,36 @@ export function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void 
     socket.destroy();
     return;
   }
-  let status = 400;
-  let reason = 'Bad Request';
-  let code = 'PIBL_ERR_BAD_REQUEST';
-  let message = `malformed request (${err.code ?? 'parse error'})`;
   if (err.code === 'HPE_HEADER_OVERFLOW') {
-    status = 431;
-    reason = 'Request Header Fields Too Large';
-    code = 'PIBL_ERR_HEAD_TOO_LARGE';
-    message = 'request head larger than buffer_size';
+    answerLast(socket, 431, 'Request Header Fields Too Large', 'PIBL_ERR_HEAD_TOO_LARGE', 'request head larger than buffer_size');
   } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    status = 408;
-    reason = 'Request Timeout';
-    code = 'PIBL_ERR_REQUEST_TIMEOUT';
-    message = 'request head not received in time';
+    answerLast(socket, 408, 'Request Timeout', 'PIBL_ERR_REQUEST_TIMEOUT', 'request head not received in time');
+  } else {
+    answerLast(socket, 400, 'Bad Request', 'PIBL_ERR_BAD_REQUEST', `malformed request (${err.code ?? 'parse error'})`);
   }
+}
+
+/**
+ * CONNECT: a reverse proxy opens no tunnels. Node hands such a request over
+ * as a 'connect' event and, with no listener, drops the connection without
+ * an answer, cutting any answer still owed on it; here it gets a 405 after them.
+ */
+export function onConnectRequest(_req: IncomingMessage, socket: Duplex): void {
+  socket.on('error', () => {});
+  answerLast(socket, 405, 'Method Not Allowed', 'PIBL_ERR_METHOD_NOT_ALLOWED', 'CONNECT is not supported: this is a reverse proxy');
+}
+
+/**
+ * Writes the gateway's JSON error as the last answer on `socket` and closes it.
+ *
+ * A bad request pipelined behind good ones: those are still being answered
+ * on this socket. Answers go out in request order (RFC 9112 §9.3.2), so the
+ * error waits; written at once it would pass for the answer to an earlier
+ * request, which the backend did receive. (An answer whose own request is
+ * incomplete is to the bad request itself: its body was malformed.) Each
+ * answer still owed is waited for in turn.
+ */
+function answerLast(socket: Duplex, status: number, reason: string, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
   const answer = () => {
     if (socket.destroyed || !socket.writable) return void socket.destroy();
@@ -35,17 +50,11 @@ export function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void 
       `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   };
-  // A bad request pipelined behind a good one: the good one is still being
-  // answered on this socket. Answers go out in request order (RFC 9112
-  // §9.3.2), so the error waits; written now it would pass for the answer
-  // to the earlier request, which the backend did receive.
-  // (An answer whose own request is incomplete is to the bad request itself:
-  // its body was malformed.) Node attaches the next queued answer when one
-  // finishes, so each is waited for in turn.
   const afterEarlierAnswers = () => {
     const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
     if (!inFlight || inFlight.writableFinished || !inFlight.req?.complete) return answer();
-    inFlight.once('finish', afterEarlierAnswers);
+    // Node attaches the next queued answer in its own 'finish' listener: look again after it ran.
+    inFlight.once('finish', () => setImmediate(afterEarlierAnswers));
     inFlight.once('close', () => {
       if (!inFlight.writableFinished) socket.destroy();
     });

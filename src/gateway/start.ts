@@ -11,7 +11,7 @@ import { gatewayPlugins, type GatewayPlugin } from './adapters/index.js';
 import { adminRoutes, type CacheAdmin } from './admin-routes.js';
 import { dashboardRoutes } from './dashboard/index.js';
 import { BackendPool, type Backend } from './backend-pool.js';
-import { onClientError } from './client-error.js';
+import { onClientError, onConnectRequest } from './client-error.js';
 import { badRequest, sendError, useJsonErrors } from './http-errors.js';
 import { HealthMonitor } from './health-monitor.js';
 import { GatewayMetrics, registerCacheMetrics } from './metrics.js';
@@ -138,6 +138,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   server.setTimeout(g.idleTimeoutMs);
   server.removeAllListeners('clientError');
   server.on('clientError', onClientError);
+  server.on('connect', onConnectRequest);
   server.on('upgrade', createUpgradeHandler(pool, strategy, health, g.connectTimeoutMs));
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {

@@ -67,13 +67,14 @@ test('pipelined smuggling: after the 400 nothing else on that connection reaches
     ['two Hosts, then a request', `GET /front HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n${smuggled}`],
     ['101 header fields, then a request', `GET /front HTTP/1.1\r\nHost: x\r\n${'x-a: b\r\n'.repeat(100)}\r\n${smuggled}`],
     ['an asterisk-form target, then a request', `OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n${smuggled}`],
+    ['CONNECT, then a request', `CONNECT h.example:80 HTTP/1.1\r\nHost: h.example:80\r\n\r\n${smuggled}`],
     ['TE with a space before the colon, then a request', `POST /front HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n${smuggled}`],
   ];
   for (const [name, bytes] of attempts) {
     const before = backend.seen.length;
     const answer = await rawSend(gw.port, bytes);
     const statuses = [...answer.text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1]);
-    assert.match(String(statuses.at(-1)), /^4(00|31)$/, `${name}: ${statuses.join(',')}`);
+    assert.match(String(statuses.at(-1)), /^4(00|05|31)$/, `${name}: ${statuses.join(',')}`);
     assert.equal(answer.ended, 'closed', name);
     const urls = backend.seen.slice(before).map((s) => s.url);
     assert.ok(!urls.includes('/smuggled'), `${name}: the smuggled request reached the backend (${urls.join(', ')})`);
@@ -111,4 +112,19 @@ test('Connection: close on a request: what is pipelined behind it is not forward
   assert.deepEqual(statuses, ['200']);
   assert.equal(answer.ended, 'closed');
   assert.deepEqual(backend.seen.map((s) => s.url), ['/last'], 'the request behind the last one never reached the backend');
+});
+
+test('CONNECT is answered 405 (a reverse proxy opens no tunnels), after the answers owed before it', async (t) => {
+  const backend = await recordingBackend();
+  const gw = await gateway(configFromIni(`${backendLines([backend.port])}\n[balancer]\nheartbeat_interval = 3600\n[cache]\nenabled = false\n`));
+  t.after(async () => {
+    await gw.close();
+    await backend.close();
+  });
+  const alone = await rawSend(gw.port, 'CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n');
+  assert.match(alone.text, /^HTTP\/1\.1 405 /);
+  assert.match(alone.text, /PIBL_ERR_METHOD_NOT_ALLOWED/);
+  const behind = await rawSend(gw.port, 'GET /first HTTP/1.1\r\nHost: x\r\n\r\nCONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n');
+  assert.deepEqual([...behind.text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1]), ['200', '405'], behind.text.slice(0, 200));
+  assert.deepEqual(backend.seen.map((s) => s.url), ['/first']);
 });
