@@ -79,6 +79,11 @@ export async function startLineup(dir: string, names: HttpScenarioName[], log: (
     const gw = await startGateway(dir, 'gateway-miss', ports, false);
     contenders.push({ name: 'gateway-miss', url: url(gw.port), pids: () => [gw.child.pid], cpuOf: 'gateway' });
   }
+  if (wanted.has('gateway-cached-miss')) {
+    // Cache on, answers never storable: what the cache layer adds to a miss.
+    const gw = await startGateway(dir, 'gateway-cached-miss', ports, true);
+    contenders.push({ name: 'gateway-cached-miss', url: `http://${HOST}:${gw.port}${PATH}-no-store`, pids: () => [gw.child.pid], cpuOf: 'gateway' });
+  }
   if (wanted.has('gateway-hit')) {
     const gw = await startGateway(dir, 'gateway-hit', ports, true);
     contenders.push({ name: 'gateway-hit', url: url(gw.port), pids: () => [gw.child.pid], cpuOf: 'gateway', hitHeader: 'x-cache' });

@@ -69,6 +69,7 @@ export function median(values: number[]): number {
 
 const NGINX_PEER: Partial<Record<HttpScenarioName, HttpScenarioName>> = {
   'gateway-miss': 'nginx-miss',
+  'gateway-cached-miss': 'nginx-miss',
   'nginx-miss': 'nginx-miss',
   'nginx-auto-miss': 'nginx-miss',
   'gateway-hit': 'nginx-hit',
