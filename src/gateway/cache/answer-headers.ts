@@ -50,17 +50,26 @@ export function addCacheHeaders(out: OutgoingHttpHeaders, result: CacheResult, s
 /** Statuses that never carry content (RFC 9110 §6.4.1). */
 export const statusHasNoContent = (status: number) => status === 204 || status === 304 || (status >= 100 && status < 200);
 
+/** RFC 9110 §7.6.1 connection-specific fields; the gateway strips them before storing, this is a second fence. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
 /**
- * Headers for an answer from a stored response: the library strips hop-by-hop
- * fields and computes `Age` (RFC 9111 §4.2.3, §5.1); `Date` stays the
- * origin's (RFC 9110 §6.6.1: it is when the origin generated the message).
+ * Headers for an answer from a stored response: the stored fields with `Age`
+ * (RFC 9111 §4.2.3, §5.1, rounded as the library does); `Date` stays the
+ * origin's (RFC 9110 §6.6.1: it is when the origin generated the message;
+ * node adds one when the origin sent none). Built here rather than with the
+ * library's responseHeaders(), which also formats a new Date on every hit.
  * Fields named by a qualified no-cache go only with an answer just validated
  * (RFC 9111 §5.2.2.4).
  */
 export function storedAnswerHeaders(policy: Policy, status: number, bodyLength: number, validated: boolean): OutgoingHttpHeaders {
-  const headers: OutgoingHttpHeaders = { ...policy.responseHeaders() };
   const stored = storedHeaders(policy);
-  if (stored.date) headers.date = stored.date;
+  const headers: OutgoingHttpHeaders = {};
+  for (const name in stored) {
+    const value = stored[name];
+    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+  }
+  headers.age = String(Math.round(policy.age()));
   const cc = stored['cache-control'];
   if (!validated && cc !== undefined && /no-cache\s*=/i.test(cc)) {
     for (const name of qualifiedNoCacheFields(parseCacheControl(cc))) delete headers[name];
