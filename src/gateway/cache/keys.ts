@@ -13,7 +13,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 export const VARIANT_SEPARATOR = '\u0000';
 
 export function urlKey(scheme: string, host: string, path: string): string {
-  return `${scheme}://${host}${path}`;
+  return `${scheme}://${withoutDefaultPort(scheme, host)}${path}`;
+}
+
+/** RFC 3986 §6.2.3: `example.com:80` and `example.com` are the same http origin. */
+function withoutDefaultPort(scheme: string, host: string): string {
+  const port = scheme === 'https' ? ':443' : ':80';
+  return host.endsWith(port) ? host.slice(0, -port.length) : host;
 }
 
 /** Lower-case, de-duplicated, sorted names; `'*'` when the response varies on everything (never stored). */

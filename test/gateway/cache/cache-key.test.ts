@@ -17,6 +17,7 @@ test('the key holds the host: two hosts never share an entry (the original proxy
   assert.notEqual(a.body, b.body);
   assert.equal((await gw.get('/same', { host: 'a.example' })).body, a.body);
   assert.equal((await gw.get('/same', { host: 'B.EXAMPLE' })).body, b.body, 'host names compare case-insensitively');
+  assert.equal((await gw.get('/same', { host: 'a.example:80' })).body, a.body, 'the default port is the same origin');
 });
 
 test('the key holds the query string', async (t) => {
