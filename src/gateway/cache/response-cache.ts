@@ -248,7 +248,7 @@ export class ResponseCache {
           return;
         }
         const fresh = this.policies.create(request, { status: response.status, headers: flattenHeaders(response.headers) });
-        const vary = storableVary(fresh, response, this.config);
+        const vary = storableVary(fresh, this.config);
         const body = vary ? await readBounded(response.body, this.config.maxObjectBytes) : (discard(response.body), null);
         if (vary && body) await this.entries.save(target, path, requestHeaders, fresh, body, vary);
       } catch {
@@ -270,7 +270,7 @@ export class ResponseCache {
   ): Promise<boolean> {
     ctx.backend = response.backend;
     const policy = this.policies.create(policyRequest(ctx), { status: response.status, headers: flattenHeaders(response.headers) });
-    const vary = storableVary(policy, response, this.config);
+    const vary = storableVary(policy, this.config);
     // Not storable: waiters need not wait for the body, they fetch for themselves.
     if (!vary) release();
     this.counters.misses++;

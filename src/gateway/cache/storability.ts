@@ -12,9 +12,10 @@ import { HEURISTIC_STATUSES, flattenHeaders, hasExplicitFreshness, policyStatus,
  * heuristic off (ttl = 0) only answers with explicit freshness or a
  * validator. Resolves the Vary names to key it by, or null.
  */
-export function storableVary(policy: Policy, response: UpstreamResponse, config: CacheConfig): string[] | null {
+export function storableVary(policy: Policy, config: CacheConfig): string[] | null {
   if (!policy.storable()) return null;
-  const headers = flattenHeaders(response.headers);
+  // The answer's fields as the policy holds them (flattened once, when it was made).
+  const headers = storedHeaders(policy);
   if (headers['set-cookie'] !== undefined) return null;
   const names = varyNames(headers.vary);
   if (names === '*') return null;
@@ -24,7 +25,7 @@ export function storableVary(policy: Policy, response: UpstreamResponse, config:
     hasExplicitFreshness(policy) ||
     headers.etag !== undefined ||
     headers['last-modified'] !== undefined ||
-    (config.ttl > 0 && HEURISTIC_STATUSES.has(response.status));
+    (config.ttl > 0 && HEURISTIC_STATUSES.has(policyStatus(policy)));
   return usable ? names : null;
 }
 
