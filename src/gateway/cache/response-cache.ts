@@ -260,14 +260,14 @@ export class ResponseCache {
     void this.track(task);
   }
 
-  /** A full answer from upstream: streamed to the client, kept for the store when storable. Resolves whether it was storable. */
+  /** A full answer from upstream: streamed to the client, kept for the store when storable. Resolves whether it was storable (undefined for an error answer). */
   private async answerUpstream(
     ctx: ProxyContext,
     response: UpstreamResponse,
     target: Target,
     parts: CacheStatusParts,
     release: () => void,
-  ): Promise<boolean> {
+  ): Promise<boolean | undefined> {
     ctx.backend = response.backend;
     const policy = this.policies.create(policyRequest(ctx), { status: response.status, headers: flattenHeaders(response.headers) });
     const vary = storableVary(policy, this.config);
@@ -280,6 +280,8 @@ export class ResponseCache {
     const outcome = await streamToClient(response.body, ctx.res, vary ? { limit: this.config.maxObjectBytes, onGiveUp: release } : null);
     if (vary && outcome.kept) await this.track(this.entries.save(target, ctx.path, ctx.req.headers, policy, outcome.kept, vary));
     // Whether answers for this URL can be shared at all, for coalescing; a body that outgrew the limit says no.
+    // A 5xx says nothing about the URL (errors pass), so it leaves the hit-for-miss mark as it was.
+    if (vary === null && response.status >= 500) return undefined;
     return vary !== null && (outcome.kept !== null || !outcome.complete);
   }
 

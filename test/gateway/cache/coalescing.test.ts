@@ -112,3 +112,23 @@ test('a URL that becomes storable again is coalesced again', async (t) => {
   await Promise.all(Array.from({ length: 10 }, () => gw.get('/flip')));
   assert.equal(origin.count('/flip'), 3);
 });
+
+test('an error answer does not stop coalescing: the next concurrent misses still make one request', async (t) => {
+  const origin = await backend(t, (req, res, n) => {
+    req.resume();
+    if (n === 1) {
+      res.writeHead(500);
+      res.end('transient');
+      return;
+    }
+    setTimeout(() => {
+      res.writeHead(200, { 'cache-control': 'max-age=60' });
+      res.end('recovered');
+    }, 200);
+  });
+  const gw = await cacheGateway(t, [origin]);
+  assert.equal((await gw.get('/flaky')).status, 500);
+  const answers = await Promise.all(Array.from({ length: 10 }, () => gw.get('/flaky')));
+  for (const a of answers) assert.equal(a.body, 'recovered');
+  assert.equal(origin.count('/flaky'), 2);
+});
