@@ -132,7 +132,10 @@ export function refuseHead(req: IncomingMessage): GatewayError | null {
   }
   let hosts = 0;
   for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') hosts++;
-  return hosts > 1 ? new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'more than one Host header') : null;
+  if (hosts > 1) return new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'more than one Host header');
+  // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400 (node's own check is off so that this one answers in JSON).
+  if (hosts === 0 && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) return new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'missing Host header');
+  return null;
 }
 
 export function sendError(res: ServerResponse, err: GatewayError): void {

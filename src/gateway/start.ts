@@ -110,6 +110,8 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
           // Node checks the head deadline on this interval (30 s by default), which would let a slowloris outlive headers_timeout.
           connectionsCheckingInterval: Math.max(100, Math.min(1_000, g.headersTimeoutMs / 2)),
           requestTimeout: 0,
+          // The proxy path checks Host itself and answers in the gateway's JSON error shape (proxy-handler refuseHead).
+          requireHostHeader: false,
           keepAliveTimeout: 30_000,
           noDelay: true,
         },

@@ -56,3 +56,19 @@ test('a slow client that never finishes its head is cut off with 408 after heade
   assert.match(answer, /^HTTP\/1\.1 408 /);
   assert.equal((await fetchText(`${gw.url}/`)).body, 'ok', 'others are still served');
 });
+
+test('an HTTP/1.1 request without Host gets a JSON 400 and is not forwarded; HTTP/1.0 without Host is fine', async (t) => {
+  const backend = await httpServer((_req, res) => res.end('ok'));
+  const gw = await gateway(configFromIni(`${backendLines([backend.port])}\n[cache]\nenabled = false\n`));
+  t.after(async () => {
+    await gw.close();
+    await backend.close();
+  });
+  const before = backend.hits;
+  const answer = await rawExchange(gw.port, 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n');
+  assert.match(answer, /^HTTP\/1\.1 400 /);
+  assert.match(answer, /"code":"PIBL_ERR_BAD_REQUEST".*missing Host/);
+  assert.equal(backend.hits, before);
+  const old = await rawExchange(gw.port, 'GET / HTTP/1.0\r\n\r\n');
+  assert.match(old, /^HTTP\/1\.1 200 /);
+});
