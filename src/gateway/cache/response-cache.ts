@@ -1,9 +1,10 @@
-import type { CacheConfig } from '../../config/types.js';
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { CacheConfig } from '../../config/types.js';
 import { GatewayError, badGateway, gatewayTimeout } from '../errors.js';
 import type { FetchUpstream, HeaderMap, ProxyContext, UpstreamResponse } from '../upstream-types.js';
 import { cacheStatus, withCacheHeaders, type CacheResult, type CacheStatusParts, type ForwardReason } from './answer-headers.js';
-import { discard, readBounded, streamToClient } from './body-stream.js';
+import { refreshInBackground, type RefreshDeps } from './background-refresh.js';
+import { discard, streamToClient } from './body-stream.js';
 import type { Directives } from './cache-control.js';
 import { CacheEntries, type Lookup, type Target } from './entries.js';
 import { Flights } from './flights.js';
@@ -59,6 +60,7 @@ export class ResponseCache {
   /** Background refreshes and store writes still running; close() waits for them. */
   private readonly pending = new Set<Promise<unknown>>();
   private readonly onResult: ResponseCacheOptions['onResult'];
+  private readonly refreshDeps: RefreshDeps;
 
   constructor(options: ResponseCacheOptions) {
     const now = options.now ?? Date.now;
@@ -68,6 +70,14 @@ export class ResponseCache {
     this.entries = new CacheEntries(options.store, now);
     this.flights = new Flights(options.coalesceWaitMs ?? 30_000);
     this.onResult = options.onResult;
+    this.refreshDeps = {
+      config: this.config,
+      flights: this.flights,
+      policies: this.policies,
+      entries: this.entries,
+      counters: this.counters,
+      track: (task) => void this.track(task),
+    };
   }
 
   /** Answers one proxied request; rejects with a GatewayError only before anything was written. */
@@ -126,7 +136,7 @@ export class ResponseCache {
           return this.answer(ctx, lookup.entry, policy, 'STALE', { hit: true, detail: 'max-stale' });
         case 'stale-while-revalidate':
           this.counters.staleServed++;
-          this.refreshInBackground(ctx, fetch, target, lookup, policy);
+          refreshInBackground(this.refreshDeps, ctx, fetch, target, lookup, policy);
           return this.answer(ctx, lookup.entry, policy, 'STALE', { hit: true, detail: 'stale-while-revalidate' });
         case 'revalidate':
           if (requestCc['only-if-cached']) return this.onlyIfCached(ctx);
@@ -224,40 +234,6 @@ export class ResponseCache {
       return this.answer(ctx, stored.entry, policy, 'STALE', { fwd: 'stale', fwdStatus: response.status, detail: 'stale-if-error' });
     }
     return this.answerUpstream(ctx, response, target, { fwd, fwdStatus: response.status }, release);
-  }
-
-  /** RFC 5861 §3: one background refresh per key while stale answers go out. */
-  private refreshInBackground(ctx: ProxyContext, fetch: FetchUpstream, target: Target, stored: StoredFound, policy: Policy): void {
-    const release = this.flights.lead(stored.key);
-    if (!release) return;
-    const { headers, hasValidators } = conditionalHeaders(ctx.upstreamHeaders, policy);
-    const requestHeaders = { ...ctx.req.headers };
-    const request = policyRequest(ctx);
-    const path = ctx.path;
-    const task = (async () => {
-      try {
-        this.counters.revalidations++;
-        const response = await fetch({ method: 'GET', path, headers, body: null });
-        if (response.status === 304 && hasValidators) {
-          discard(response.body);
-          const updated = afterNotModified(this.policies, request, policy, response);
-          if (updated) {
-            this.counters.notModified++;
-            await this.entries.refresh(target, stored.key, stored.entry, updated);
-          }
-          return;
-        }
-        const fresh = this.policies.create(request, { status: response.status, headers: flattenHeaders(response.headers) });
-        const vary = storableVary(fresh, this.config);
-        const body = vary ? await readBounded(response.body, this.config.maxObjectBytes) : (discard(response.body), null);
-        if (vary && body) await this.entries.save(target, path, requestHeaders, fresh, body, vary);
-      } catch {
-        // The stale entry keeps being served within its window; a later request tries again.
-      } finally {
-        release();
-      }
-    })();
-    void this.track(task);
   }
 
   /** A full answer from upstream: streamed to the client, kept for the store when storable. Resolves whether it was storable (undefined for an error answer). */
