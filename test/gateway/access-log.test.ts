@@ -5,11 +5,7 @@ import { join } from 'node:path';
 import { backendLines, configFromIni, tempDir } from '../helpers/config.js';
 import { fetchText, gateway } from '../helpers/gateway.js';
 import { httpServer } from '../helpers/servers.js';
-
-const waitFor = async (ok: () => boolean) => {
-  const deadline = Date.now() + 3_000;
-  while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-};
+import { waitFor } from '../helpers/wait.js';
 
 test("access lines keep the original proxy's two shapes", async (t) => {
   const backend = await httpServer((_req, res) => {
@@ -23,7 +19,7 @@ test("access lines keep the original proxy's two shapes", async (t) => {
   });
   await fetchText(`${gw.url}/page`);
   await fetchText(`${gw.url}/page`);
-  await waitFor(() => gw.logs.filter((l) => l.startsWith('[*] Request done')).length >= 2);
+  await waitFor('two access lines', () => gw.logs.filter((l) => l.startsWith('[*] Request done')).length >= 2);
   const lines = gw.logs.filter((l) => l.startsWith('[*] Request done'));
   assert.match(lines[0]!, new RegExp(`^\\[\\*\\] Request done: 127\\.0\\.0\\.1 => \\d+\\.\\d{3}s <= 127\\.0\\.0\\.1:${backend.port}\\n$`));
   assert.equal(lines[1], '[*] Request done. Cache response to => 127.0.0.1\n');
@@ -44,13 +40,13 @@ test('log_format = json writes pino lines, log_file appends them to a file, quie
     remove();
   });
   await fetchText(`${gw.url}/json?x=1`);
-  await waitFor(() => gw.logs.some((l) => l.includes('"msg":"request"')));
+  await waitFor('a JSON access line', () => gw.logs.some((l) => l.includes('"msg":"request"')));
   const record = JSON.parse(gw.logs.find((l) => l.includes('"msg":"request"'))!);
   assert.equal(record.req.path, '/json?x=1');
   assert.equal(record.status, 200);
   assert.equal(record.upstream, `127.0.0.1:${backend.port}`);
   gw.log.flush();
-  await waitFor(() => {
+  await waitFor('the log file line', () => {
     try {
       return readFileSync(file, 'utf8').includes('"msg":"request"');
     } catch {

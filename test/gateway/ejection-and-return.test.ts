@@ -3,14 +3,7 @@ import assert from 'node:assert/strict';
 import { backendLines, configFromIni } from '../helpers/config.js';
 import { fetchText, gateway } from '../helpers/gateway.js';
 import { httpServer } from '../helpers/servers.js';
-
-const waitFor = async (what: string, ok: () => boolean, ms = 5_000) => {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
+import { waitFor } from '../helpers/wait.js';
 
 test('max_fails failed probes eject a backend, one good probe brings it back; /-/status and metrics show it', async (t) => {
   let failing = false;

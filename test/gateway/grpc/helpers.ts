@@ -240,12 +240,6 @@ export function addUser(
 }
 
 /** Polls `ok` every 20 ms up to `ms`; throws naming `what` past it. */
-export async function waitFor(what: string, ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { waitFor } from '../../helpers/wait.js';
 
 export { grpc };
