@@ -239,7 +239,6 @@ export function addUser(
   });
 }
 
-/** Polls `ok` every 20 ms up to `ms`; throws naming `what` past it. */
 export { waitFor } from '../../helpers/wait.js';
 
 export { grpc };
