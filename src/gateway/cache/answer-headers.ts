@@ -31,18 +31,14 @@ export function cacheStatus(parts: CacheStatusParts): string {
 }
 
 /**
- * An upstream answer's headers with ours added. A Cache-Status from a cache
- * behind us stays, ours goes first (RFC 9211 §2: the list is ordered from
- * the cache closest to the client).
+ * Adds X-Cache and our Cache-Status member to a header object the caller
+ * owns. A Cache-Status from a cache behind us stays; ours is appended (RFC
+ * 9211 §2: the first member is the cache closest to the origin server, the
+ * last the one closest to the client).
  */
-export function withCacheHeaders(headers: HeaderMap | OutgoingHttpHeaders, result: CacheResult, status: string): OutgoingHttpHeaders {
-  return addCacheHeaders({ ...headers }, result, status);
-}
-
-/** The same, in place, for a header object the caller owns (the hit path makes one per answer already). */
-export function addCacheHeaders(out: OutgoingHttpHeaders, result: CacheResult, status: string): OutgoingHttpHeaders {
+export function addCacheHeaders(out: HeaderMap | OutgoingHttpHeaders, result: CacheResult, status: string): OutgoingHttpHeaders {
   const below = out['cache-status'];
-  out['cache-status'] = below === undefined ? status : [status, ...(Array.isArray(below) ? below : [String(below)])].join(', ');
+  out['cache-status'] = below === undefined ? status : [...(Array.isArray(below) ? below : [String(below)]), status].join(', ');
   out['x-cache'] = result;
   return out;
 }

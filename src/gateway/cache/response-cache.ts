@@ -2,7 +2,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import type { CacheConfig } from '../../config/types.js';
 import { GatewayError, badGateway, gatewayTimeout } from '../errors.js';
 import type { FetchUpstream, HeaderMap, ProxyContext, UpstreamResponse } from '../upstream-types.js';
-import { cacheStatus, withCacheHeaders, type CacheResult, type CacheStatusParts, type ForwardReason } from './answer-headers.js';
+import { addCacheHeaders, cacheStatus, type CacheResult, type CacheStatusParts, type ForwardReason } from './answer-headers.js';
 import { refreshInBackground, type RefreshDeps } from './background-refresh.js';
 import { discard, streamToClient } from './body-stream.js';
 import type { Directives } from './cache-control.js';
@@ -252,7 +252,8 @@ export class ResponseCache {
     this.counters.misses++;
     this.mark(ctx, 'MISS');
     // `stored` is the intent; a chunked body that outgrows max_object_bytes is dropped after the header went out.
-    writeUpstreamHead(ctx, response, withCacheHeaders(response.headers, 'MISS', cacheStatus({ ...parts, stored: vary !== null })));
+    // The upstream header object is ours (the policy took its own copy): add to it in place.
+    writeUpstreamHead(ctx, response, addCacheHeaders(response.headers, 'MISS', cacheStatus({ ...parts, stored: vary !== null })));
     const outcome = await streamToClient(response.body, ctx.res, vary ? { limit: this.config.maxObjectBytes, onGiveUp: release } : null);
     if (vary && outcome.kept) await this.track(this.entries.save(target, ctx.path, ctx.req.headers, policy, outcome.kept, vary));
     // Whether answers for this URL can be shared at all, for coalescing; a body that outgrew the limit says no.
@@ -278,7 +279,7 @@ export class ResponseCache {
     if (result === 'MISS') this.counters.misses++;
     else this.counters.bypasses++;
     this.mark(ctx, result);
-    writeUpstreamHead(ctx, response, withCacheHeaders(response.headers, result, cacheStatus(parts)));
+    writeUpstreamHead(ctx, response, addCacheHeaders(response.headers, result, cacheStatus(parts)));
     await streamToClient(response.body, ctx.res, null);
   }
 

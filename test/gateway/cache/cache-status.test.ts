@@ -23,8 +23,9 @@ test('a not storable answer says fwd=uri-miss without stored', async (t) => {
   assert.equal((await gw.get('/ns')).headers['cache-status'], 'pibl; fwd=uri-miss');
 });
 
-test("a Cache-Status from a cache behind the gateway is kept after ours", async (t) => {
+test('a Cache-Status from a cache behind the gateway is kept, ours last (closest to the client, RFC 9211 §2)', async (t) => {
   const origin = await backend(t, answer({ 'cache-control': 'max-age=60', 'cache-status': 'origin-cache; hit' }, 'x'));
   const gw = await cacheGateway(t, [origin]);
-  assert.equal((await gw.get('/chain')).headers['cache-status'], 'pibl; fwd=uri-miss; stored, origin-cache; hit');
+  assert.equal((await gw.get('/chain')).headers['cache-status'], 'origin-cache; hit, pibl; fwd=uri-miss; stored');
+  assert.equal((await gw.get('/chain')).headers['cache-status'], 'origin-cache; hit, pibl; hit');
 });
