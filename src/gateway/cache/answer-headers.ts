@@ -16,6 +16,7 @@ export interface CacheStatusParts {
   fwd?: ForwardReason;
   fwdStatus?: number;
   stored?: boolean;
+  collapsed?: boolean;
   detail?: string;
 }
 
@@ -26,6 +27,7 @@ export function cacheStatus(parts: CacheStatusParts): string {
   if (parts.fwd) value += `; fwd=${parts.fwd}`;
   if (parts.fwdStatus !== undefined) value += `; fwd-status=${parts.fwdStatus}`;
   if (parts.stored) value += '; stored';
+  if (parts.collapsed) value += '; collapsed';
   if (parts.detail) value += `; detail=${parts.detail}`;
   return value;
 }

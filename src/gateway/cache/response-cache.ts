@@ -61,6 +61,8 @@ export class ResponseCache {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly onResult: ResponseCacheOptions['onResult'];
   private readonly refreshDeps: RefreshDeps;
+  /** Requests that waited for another one's fetch, and why that one went forward. */
+  private readonly collapsed = new WeakMap<ProxyContext, ForwardReason>();
 
   constructor(options: ResponseCacheOptions) {
     const now = options.now ?? Date.now;
@@ -145,7 +147,7 @@ export class ResponseCache {
             await this.revalidate(ctx, fetch, target, lookup, policy, requestCc, 'request', noop);
             return;
           }
-          return this.coalesce(ctx, fetch, lookup.key, mayWait, (release) =>
+          return this.coalesce(ctx, fetch, lookup.key, 'stale', mayWait, (release) =>
             this.revalidate(ctx, fetch, target, lookup, policy, requestCc, 'stale', release),
           );
       }
@@ -153,7 +155,7 @@ export class ResponseCache {
     if (requestCc['only-if-cached']) return this.onlyIfCached(ctx);
     // A HEAD miss goes to the origin as HEAD; only GET answers are stored.
     if (ctx.method === 'HEAD') return this.passThrough(ctx, fetch, { fwd: lookup.reason }, 'MISS', false);
-    return this.coalesce(ctx, fetch, lookup.key, mayWait, async (release) => {
+    return this.coalesce(ctx, fetch, lookup.key, lookup.reason, mayWait, async (release) => {
       const response = await fetch({ method: 'GET', path: ctx.path, headers: ctx.upstreamHeaders, body: null });
       return this.answerUpstream(ctx, response, target, { fwd: lookup.reason }, release);
     });
@@ -171,12 +173,14 @@ export class ResponseCache {
     ctx: ProxyContext,
     fetch: FetchUpstream,
     key: string,
+    reason: ForwardReason,
     mayWait: boolean,
     work: (release: () => void) => Promise<boolean | void>,
   ): Promise<void> {
     const release = this.flights.coalesces(key) ? this.flights.lead(key) : noop;
     if (!release && mayWait) {
       this.counters.coalescedWaits++;
+      this.collapsed.set(ctx, reason);
       await this.flights.wait(key);
       return this.read(ctx, fetch, false);
     }
@@ -298,6 +302,10 @@ export class ResponseCache {
 
   private answer(ctx: ProxyContext, entry: ResponseEntry, policy: Policy, result: CacheResult, parts: CacheStatusParts): void {
     this.mark(ctx, result);
+    // RFC 9211 §2.7: a request that waited for another's fetch and was answered with its result went
+    // forward collapsed, it was not a plain hit.
+    const collapsedFrom = this.collapsed.get(ctx);
+    if (collapsedFrom && parts.hit) parts = { fwd: collapsedFrom, collapsed: true };
     writeStoredAnswer(ctx, entry, policy, result, parts);
   }
 

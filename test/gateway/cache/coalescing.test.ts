@@ -20,6 +20,8 @@ test('50 concurrent cold requests for one URL make one backend request, and ever
   }
   assert.equal(answers.filter((a) => a.headers['x-cache'] === 'MISS').length, 1);
   assert.equal(answers.filter((a) => a.headers['x-cache'] === 'HIT').length, 49);
+  // RFC 9211 §2.7: the waiters say they were collapsed into the first request.
+  assert.ok(answers.filter((a) => a.headers['cache-status'] === 'pibl; fwd=uri-miss; collapsed').length >= 40);
   // Most waited for the first one; on a slow machine a straggler may arrive after the entry was stored.
   assert.ok((await gw.stats()).coalescedWaits >= 40);
 });
