@@ -16,7 +16,14 @@ export function createCacheStore(config: CacheConfig): CacheStore {
   return config.store === 'disk' ? new DiskStore({ dir: config.dir, maxBytes: config.maxBytes }) : new MemoryStore({ maxBytes: config.maxBytes });
 }
 
-/** What the gateway calls when `[cache] enabled`; `close()` it on shutdown. */
+/**
+ * What the gateway calls when `[cache] enabled`. Then, per proxied request
+ * (every method): `await cache.handle(ctx, fetchUpstream)`; the cache writes
+ * the whole answer to `ctx.res` and sets `ctx.cacheResult` and `ctx.backend`;
+ * it rejects only with a GatewayError and only before writing anything.
+ * `purge(url?)` and `stats()` serve the admin routes; `close()` on shutdown
+ * waits for background refreshes and the disk store's writes.
+ */
 export function createResponseCache(config: CacheConfig, options: Omit<ResponseCacheOptions, 'config' | 'store'> = {}): ResponseCache {
   return new ResponseCache({ ...options, config, store: createCacheStore(config) });
 }
