@@ -43,6 +43,8 @@ export class DiskStore implements CacheStore {
   private evictions = 0;
   private tmpCounter = 0;
   private readonly ready: Promise<void>;
+  /** Set when `dir` could not be used; the store then behaves as an empty one that keeps nothing. */
+  unusable: unknown = null;
 
   constructor(options: DiskStoreOptions) {
     this.dir = options.dir;
@@ -58,14 +60,17 @@ export class DiskStore implements CacheStore {
             },
           })
         : null;
-    this.ready = this.load();
-    // Errors surface on the first operation that awaits `ready`.
-    this.ready.catch(() => {});
+    // A folder that cannot be read or made leaves an empty store that keeps nothing: the
+    // gateway goes on without a cache rather than failing requests.
+    this.ready = this.load().catch((err: unknown) => {
+      this.unusable = err;
+    });
   }
+
 
   async get(key: string): Promise<CacheEntry | undefined> {
     await this.ready;
-    if (!this.lru?.get(key)) return undefined;
+    if (this.unusable || !this.lru?.get(key)) return undefined;
     try {
       const parsed = decode(await readFile(this.fileOf(key)));
       if (parsed && parsed.key === key) return parsed.entry;
@@ -78,7 +83,7 @@ export class DiskStore implements CacheStore {
   async set(key: string, entry: CacheEntry): Promise<boolean> {
     await this.ready;
     const weight = entryWeight(key, entry);
-    if (!this.lru || weight > this.lru.maxSize) {
+    if (this.unusable || !this.lru || weight > this.lru.maxSize) {
       await this.delete(key);
       return false;
     }
@@ -88,8 +93,14 @@ export class DiskStore implements CacheStore {
       if (this.latestWrite.get(key) !== token) return false;
       const file = this.fileOf(key);
       const tmp = `${file}.${process.pid}.${this.tmpCounter++}.tmp`;
-      await writeFile(tmp, encode(key, entry));
-      await rename(tmp, file);
+      try {
+        await writeFile(tmp, encode(key, entry));
+        await rename(tmp, file);
+      } catch {
+        // A full disk or a folder removed underneath us: this entry is simply not kept.
+        await unlinkQuietly(tmp);
+        return false;
+      }
       if (this.latestWrite.get(key) !== token) {
         // Deleted while writing: the delete must win.
         if (!this.latestWrite.has(key)) await unlinkQuietly(file);
@@ -127,7 +138,7 @@ export class DiskStore implements CacheStore {
   }
 
   async close(): Promise<void> {
-    await this.ready.catch(() => {});
+    await this.ready;
     // Bounded: each pass waits for the chains that existed; new work stops with the gateway.
     for (let pass = 0; pass < 10 && this.chains.size > 0; pass++) await Promise.allSettled([...this.chains.values()]);
   }

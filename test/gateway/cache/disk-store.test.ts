@@ -68,3 +68,15 @@ test('disk store: leftover temporary files and unreadable entries are dropped at
   assert.equal(store.stats().entries, 0);
   assert.deepEqual(readdirSync(join(dir)), []);
 });
+
+test('disk store: a folder that cannot be made leaves an empty store that keeps nothing, never a failed request', async (t) => {
+  const { dir, remove } = tempDir('pibl-disk-store-');
+  t.after(remove);
+  const blocker = join(dir, 'a-file');
+  writeFileSync(blocker, 'not a folder');
+  const store = new DiskStore({ dir: join(blocker, 'cache'), maxBytes: 1_000_000 });
+  t.after(() => store.close());
+  assert.equal(await store.set('http://a/x', responseEntry('/x', 'x')), false);
+  assert.equal(await store.get('http://a/x'), undefined);
+  assert.ok(store.unusable);
+});
