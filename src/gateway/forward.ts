@@ -12,7 +12,7 @@ import type { ProxyContext } from './upstream-types.js';
  * AbortController: this is the hottest code in the gateway (see
  * docs/performance.md for what it saved against request() + pipeline()).
  */
-export function forward(ctx: ProxyContext, upstream: Upstream): Promise<void> {
+export function forward(ctx: ProxyContext, upstream: Upstream, onHead?: HeadListener): Promise<void> {
   const { req, res } = ctx;
   const body = hasBody(req) ? req : null;
   return upstream.send(ctx.method, (backend, release) => {
@@ -20,11 +20,14 @@ export function forward(ctx: ProxyContext, upstream: Upstream): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       backend.pool.dispatch(
         { method: ctx.method as Dispatcher.HttpMethod, path: ctx.path, headers: ctx.upstreamHeaders, body },
-        new ResponseWriter(res, resolve, reject, release),
+        new ResponseWriter(res, resolve, reject, release, onHead),
       );
     });
   });
 }
+
+/** Sees the backend's status and headers before they are relayed (the cache watches URLs it passes). */
+export type HeadListener = (status: number, headers: Record<string, string | string[] | undefined>) => void;
 
 class ResponseWriter implements Dispatcher.DispatchHandler {
   private started = false;
@@ -38,6 +41,7 @@ class ResponseWriter implements Dispatcher.DispatchHandler {
     private readonly resolve: () => void,
     private readonly reject: (err: unknown) => void,
     private readonly release: () => void,
+    private readonly onHead: HeadListener | undefined,
   ) {
     res.once('close', this.onClientClose);
   }
@@ -51,6 +55,7 @@ class ResponseWriter implements Dispatcher.DispatchHandler {
     // 1xx interim answers (100 Continue, 103 Early Hints) are not relayed; node answers Expect itself.
     if (statusCode < 200) return;
     this.started = true;
+    this.onHead?.(statusCode, headers);
     try {
       this.res.writeHead(statusCode, clientResponseHeaders(headers));
     } catch (err) {

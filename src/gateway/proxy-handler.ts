@@ -3,11 +3,11 @@ import { GatewayError } from './errors.js';
 import { forward } from './forward.js';
 import { clientAddress, upstreamRequestHeaders } from './headers.js';
 import type { Upstream } from './upstream.js';
-import type { FetchUpstream, ProxyContext } from './upstream-types.js';
+import type { FetchUpstream, PassUpstream, ProxyContext } from './upstream-types.js';
 
 /** What the proxy needs from the response cache (src/gateway/cache). */
 export interface CacheHandler {
-  handle(ctx: ProxyContext, fetch: FetchUpstream): Promise<void>;
+  handle(ctx: ProxyContext, fetch: FetchUpstream, pass: PassUpstream): Promise<void>;
 }
 
 export interface ProxyHandlerOptions {
@@ -26,6 +26,7 @@ export interface ProxyHandlerOptions {
  */
 export function createProxyHandler(options: ProxyHandlerOptions) {
   const { upstream, cache, onDone, selfHost } = options;
+  const pass: PassUpstream = (ctx, onHead) => forward(ctx, upstream, onHead);
 
   return function proxy(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
@@ -66,7 +67,7 @@ export function createProxyHandler(options: ProxyHandlerOptions) {
       return;
     }
 
-    const work = cache ? cache.handle(ctx, upstream.fetch) : forward(ctx, upstream);
+    const work = cache ? cache.handle(ctx, upstream.fetch, pass) : forward(ctx, upstream);
     work.catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();

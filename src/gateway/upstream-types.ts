@@ -37,6 +37,13 @@ export interface UpstreamResponse {
  */
 export type FetchUpstream = (request: UpstreamRequest) => Promise<UpstreamResponse>;
 
+/**
+ * Forwards the request and streams the answer to the client by the
+ * gateway's uncached path (no copy of the body); the cache uses it for URLs
+ * it knows it cannot store. Rejects with a GatewayError before any byte was written.
+ */
+export type PassUpstream = (ctx: ProxyContext, onHead?: (status: number, headers: Record<string, string | string[] | undefined>) => void) => Promise<void>;
+
 /** One proxied request as the gateway hands it to the cache. */
 export interface ProxyContext {
   req: IncomingMessage;

@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { CacheConfig } from '../../config/types.js';
 import { GatewayError, badGateway, gatewayTimeout } from '../errors.js';
-import type { FetchUpstream, HeaderMap, ProxyContext, UpstreamResponse } from '../upstream-types.js';
+import type { FetchUpstream, HeaderMap, PassUpstream, ProxyContext, UpstreamResponse } from '../upstream-types.js';
 import { addCacheHeaders, cacheStatus, type CacheResult, type CacheStatusParts, type ForwardReason } from './answer-headers.js';
 import { refreshInBackground, type RefreshDeps } from './background-refresh.js';
 import { discard, streamToClient } from './body-stream.js';
@@ -12,7 +12,7 @@ import { evaluate, requestDirectives, staleOnError } from './freshness.js';
 import { sameOriginPath, urlKey } from './keys.js';
 import { createPolicyFactory, flattenHeaders, type Policy, type PolicyFactory } from './policy.js';
 import { emptyCounters, type CacheCounters, type CacheStats } from './stats.js';
-import { afterNotModified, storableVary } from './storability.js';
+import { afterNotModified, mayBeStorable, storableVary } from './storability.js';
 import type { CacheStore, ResponseEntry } from './store.js';
 import { writeStoredAnswer } from './stored-answer.js';
 import { conditionalHeaders, hasBody, policyRequest, withoutConditionals } from './upstream-requests.js';
@@ -83,8 +83,8 @@ export class ResponseCache {
   }
 
   /** Answers one proxied request; rejects with a GatewayError only before anything was written. */
-  handle(ctx: ProxyContext, fetch: FetchUpstream): Promise<void> {
-    if (ctx.method === 'GET' || ctx.method === 'HEAD') return this.read(ctx, fetch, true);
+  handle(ctx: ProxyContext, fetch: FetchUpstream, pass?: PassUpstream): Promise<void> {
+    if (ctx.method === 'GET' || ctx.method === 'HEAD') return this.read(ctx, fetch, true, pass);
     return this.passThrough(ctx, fetch, { fwd: 'method' }, 'BYPASS', !SAFE_METHODS.has(ctx.method));
   }
 
@@ -114,7 +114,7 @@ export class ResponseCache {
     return work;
   }
 
-  private async read(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean): Promise<void> {
+  private async read(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean, pass?: PassUpstream): Promise<void> {
     const requestCc = requestDirectives(ctx.req.headers);
     const primary = urlKey(ctx.scheme, ctx.host, ctx.path);
     // Taken before anything is fetched: an invalidation after this point wins over what we fetch.
@@ -149,16 +149,33 @@ export class ResponseCache {
           }
           return this.coalesce(ctx, fetch, lookup.key, 'stale', mayWait, (release) =>
             this.revalidate(ctx, fetch, target, lookup, policy, requestCc, 'stale', release),
+            pass,
           );
       }
     }
     if (requestCc['only-if-cached']) return this.onlyIfCached(ctx);
+    // A URL whose last answer could not be stored goes straight through the gateway's
+    // streaming path (no body copy, no policy: Varnish's hit-for-pass, and the cost of a
+    // miss with the cache on stays that of the cache off). Its answer is still watched:
+    // one that looks storable lifts the mark, so the next request takes the full path and
+    // is stored (the hit-for-miss behaviour). Our headers are set first and writeHead
+    // merges them (a backend's own Cache-Status would take the field's place).
+    if (pass && !this.flights.coalesces(lookup.key)) {
+      this.counters.misses++;
+      this.mark(ctx, 'MISS');
+      ctx.res.setHeader('cache-status', cacheStatus({ fwd: lookup.reason, detail: 'hit-for-pass' }));
+      ctx.res.setHeader('x-cache', 'MISS');
+      const key = lookup.key;
+      return pass(ctx, (status, headers) => {
+        if (mayBeStorable(status, headers)) this.flights.remember(key, true);
+      });
+    }
     // A HEAD miss goes to the origin as HEAD; only GET answers are stored.
     if (ctx.method === 'HEAD') return this.passThrough(ctx, fetch, { fwd: lookup.reason }, 'MISS', false);
     return this.coalesce(ctx, fetch, lookup.key, lookup.reason, mayWait, async (release) => {
       const response = await fetch({ method: 'GET', path: ctx.path, headers: ctx.upstreamHeaders, body: null });
       return this.answerUpstream(ctx, response, target, { fwd: lookup.reason }, release);
-    });
+    }, pass);
   }
 
   /** RFC 9111 §5.2.1.7: only-if-cached with nothing usable without the origin answers 504. */
@@ -176,13 +193,14 @@ export class ResponseCache {
     reason: ForwardReason,
     mayWait: boolean,
     work: (release: () => void) => Promise<boolean | void>,
+    pass?: PassUpstream,
   ): Promise<void> {
     const release = this.flights.coalesces(key) ? this.flights.lead(key) : noop;
     if (!release && mayWait) {
       this.counters.coalescedWaits++;
       this.collapsed.set(ctx, reason);
       await this.flights.wait(key);
-      return this.read(ctx, fetch, false);
+      return this.read(ctx, fetch, false, pass);
     }
     try {
       const storable = await work(release ?? noop);

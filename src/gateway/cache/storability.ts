@@ -54,3 +54,16 @@ export function afterNotModified(
   }
   return policies.create(request, { status: policyStatus(policy), headers: merged });
 }
+
+/**
+ * A cheap first look at an answer that passed the cache by (hit-for-pass):
+ * could it be stored? A yes only sends the next request down the full path,
+ * where the policy decides; a no keeps the URL passing.
+ */
+export function mayBeStorable(status: number, headers: Record<string, string | string[] | undefined>): boolean {
+  if (status >= 500 || status === 206 || headers['set-cookie'] !== undefined) return false;
+  const vary = headers.vary;
+  if (vary !== undefined && String(vary).includes('*')) return false;
+  const cc = headers['cache-control'];
+  return cc === undefined || !/\b(no-store|private)\b/i.test(Array.isArray(cc) ? cc.join(',') : cc);
+}
