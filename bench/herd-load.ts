@@ -26,6 +26,7 @@ import { formatIamat, formatWhatsat } from '../src/herd/messages.js';
 import { OfflinePlaces } from '../src/herd/places/offline.js';
 import { startHerdServer } from '../src/herd/server.js';
 import type { HerdService } from '../src/herd/types.js';
+import { numberFlag } from './script-flags.js';
 
 export interface HerdBenchOptions {
   /** Requests in flight at once. */
@@ -185,16 +186,10 @@ export async function runHerdBench(options: HerdBenchOptions): Promise<HerdBench
   }
 }
 
-function flag(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const value = i === -1 ? undefined : Number(args[i + 1]);
-  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const connections = Math.floor(flag(args, 'connections', 32));
-  const durationMs = Math.round(flag(args, 'duration', 5) * 1000);
+  const connections = Math.floor(numberFlag(args, 'connections', 32));
+  const durationMs = Math.round(numberFlag(args, 'duration', 5) * 1000);
   const r = await runHerdBench({ connections, durationMs });
   if (args.includes('--json')) {
     process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);

@@ -19,6 +19,7 @@ import type { Service } from '../src/common/service.js';
 import { startBalancer } from '../src/kv/balancer.js';
 import { startNode } from '../src/kv/node.js';
 import { startOrigin } from '../src/kv/origin.js';
+import { numberFlag } from './script-flags.js';
 
 export interface KvBenchOptions {
   /** Requests in flight at once (one connection each when reused). */
@@ -138,16 +139,10 @@ export async function runKvBench(options: KvBenchOptions): Promise<KvBenchResult
   }
 }
 
-function flag(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const value = i === -1 ? undefined : Number(args[i + 1]);
-  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const connections = Math.floor(flag(args, 'connections', 32));
-  const durationMs = Math.round(flag(args, 'duration', 3) * 1000);
+  const connections = Math.floor(numberFlag(args, 'connections', 32));
+  const durationMs = Math.round(numberFlag(args, 'duration', 3) * 1000);
   const result = await runKvBench({ connections, durationMs });
   if (args.includes('--json')) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,8 +1,8 @@
 import type { HostPort } from '../common/host-port.js';
-import { startLineServer } from '../common/line-server.js';
+import { startKvLineServer } from './kv-line-server.js';
 import type { Service } from '../common/service.js';
 import { leastLoaded, roundRobin, type Strategy } from '../common/strategies.js';
-import { badRequest, encodeAnswer, KV_STATUS } from './protocol.js';
+import { encodeAnswer, KV_STATUS } from './protocol.js';
 import { KvUpstream } from './upstreams.js';
 
 export interface BalancerOptions {
@@ -80,14 +80,11 @@ export async function startBalancer(options: BalancerOptions): Promise<Service> 
 
   let server;
   try {
-    server = await startLineServer({
+    server = await startKvLineServer({
       name: 'kv balancer',
       host: options.host,
       port: options.port,
       idleTimeoutMs: options.idleTimeoutMs,
-      onLineTooLong: () => badRequest('line longer than the limit'),
-      onIdle: () => badRequest('idle timeout'),
-      onHandlerError: () => badRequest('request could not be handled'),
       handle: (line) => (line === 'METRICS' ? metricsAnswer() : forward(line)),
     });
   } catch (err) {

@@ -1,8 +1,8 @@
 import { LineClient } from '../common/line-client.js';
-import { startLineServer } from '../common/line-server.js';
+import { startKvLineServer } from './kv-line-server.js';
 import type { Service } from '../common/service.js';
 import { createKvCache } from './cache.js';
-import { badRequest, decodeAnswer, encodeAnswer, KV_STATUS, parseKvRequest, type KvAnswer } from './protocol.js';
+import { decodeAnswer, encodeAnswer, KV_STATUS, parseKvRequest, type KvAnswer } from './protocol.js';
 
 export interface NodeOptions {
   host: string;
@@ -103,14 +103,11 @@ export async function startNode(options: NodeOptions): Promise<Service> {
     };
   };
 
-  const server = await startLineServer({
+  const server = await startKvLineServer({
     name: `kv node`,
     host: options.host,
     port: options.port,
     idleTimeoutMs: options.idleTimeoutMs,
-    onLineTooLong: () => badRequest('line longer than the limit'),
-    onIdle: () => badRequest('idle timeout'),
-    onHandlerError: () => badRequest('request could not be handled'),
     handle(line) {
       const request = parseKvRequest(line);
       if (request.kind === 'metrics') return encodeAnswer(metricsAnswer());

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { startLineServer } from '../common/line-server.js';
+import { startKvLineServer } from './kv-line-server.js';
 import type { Service } from '../common/service.js';
-import { badRequest, encodeAnswer, KV_STATUS, parseKvRequest } from './protocol.js';
+import { encodeAnswer, KV_STATUS, parseKvRequest } from './protocol.js';
 
 export interface OriginOptions {
   host: string;
@@ -23,15 +23,12 @@ export async function startOrigin(options: OriginOptions): Promise<Service> {
   const dataDir = resolve(options.dataDir);
   const notFound = encodeAnswer({ status: KV_STATUS.NOT_FOUND, data: null });
 
-  const server = await startLineServer({
+  const server = await startKvLineServer({
     name: 'kv origin',
     host: options.host,
     port: options.port,
     idleTimeoutMs: options.idleTimeoutMs,
     maxLineBytes: options.maxLineBytes,
-    onLineTooLong: () => badRequest('line longer than the limit'),
-    onIdle: () => badRequest('idle timeout'),
-    onHandlerError: () => badRequest('request could not be handled'),
     async handle(line) {
       const request = parseKvRequest(line);
       if (request.kind === 'invalid') return encodeAnswer({ status: request.status, data: null, error: request.reason });
