@@ -19,6 +19,8 @@ test('herd servers stopped and restarted while IAMAT traffic flows: the survivor
   let cut = 0;
   const wrong: string[] = [];
   let stop = false;
+  /** Servers being stopped: a connection they accepted but had not read from yet is closed unanswered, as nginx closes idle connections on shutdown. */
+  const stopping = new Set<string>();
   const worker = async () => {
     const deadline = Date.now() + 15_000;
     while (!stop && sent < 20_000 && Date.now() < deadline) {
@@ -40,6 +42,11 @@ test('herd servers stopped and restarted while IAMAT traffic flows: the survivor
         cut++;
         continue;
       }
+      if (answer === '' && stopping.has(name)) {
+        // Closed unanswered while its server was stopping: the client sees a cut connection.
+        cut++;
+        continue;
+      }
       if (!answer.startsWith('AT ')) wrong.push(answer);
       const prev = newest.get(client);
       if (!prev || compareTimes(time, prev) > 0) newest.set(client, time);
@@ -49,9 +56,11 @@ test('herd servers stopped and restarted while IAMAT traffic flows: the survivor
   try {
     for (const victim of ['Jaquez', 'Bernard']) {
       await sleep(400);
+      stopping.add(victim);
       await herd.stop(victim);
       await sleep(400);
       await herd.start(victim);
+      stopping.delete(victim);
     }
     await sleep(300);
   } finally {
