@@ -45,14 +45,25 @@ export function roundRobin<B extends Balanceable>(): Strategy<B> & { readonly cu
   };
 }
 
-/** The healthy backend with the lowest priority (ties: configured order), as the original gRPC proxy did. */
+/**
+ * The healthy backend with the lowest priority (ties: configured order), as
+ * the original gRPC proxy did. Callers hand the same candidates array until
+ * health changes, so its priority order is computed once per array, and a
+ * pick is O(1) until a retry excludes backends.
+ */
 export function priority<B extends Balanceable>(): Strategy<B> {
+  const ordered = new WeakMap<readonly B[], B[]>();
   return {
     name: 'priority',
     pick(candidates, exclude) {
-      let best: B | undefined;
-      for (const b of usable(candidates, exclude)) if (!best || b.priority < best.priority) best = b;
-      return best;
+      let list = ordered.get(candidates);
+      if (!list) {
+        // Array.prototype.sort is stable: equal priorities keep the configured order.
+        list = [...candidates].sort((a, b) => a.priority - b.priority);
+        ordered.set(candidates, list);
+      }
+      if (!exclude || exclude.size === 0) return list[0];
+      return list.find((b) => !exclude.has(b));
     },
   };
 }

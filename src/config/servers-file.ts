@@ -48,6 +48,12 @@ export function parseServersFile(raw: unknown, file: string): ServersFile {
     if (typeof name !== 'string') throw fail(`${where}.name must be a string`);
     return { name, host: s.address.trim(), port: s.port as number, priority, weight: load };
   });
+  const seen = new Set<string>();
+  for (const b of backends) {
+    // Logs, metrics and /-/status know backends by name.
+    if (seen.has(b.name)) throw fail(`two servers are named "${b.name}" (names must be unique)`);
+    seen.add(b.name);
+  }
   const result: ServersFile = { backends };
   const interval = positive(doc.heartbeatInterval, 'heartbeatInterval');
   const timeout = positive(doc.heartbeatTimeout, 'heartbeatTimeout');

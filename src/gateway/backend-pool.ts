@@ -67,8 +67,16 @@ export class BackendPool {
   readonly all: Backend[];
   private healthyCache: Backend[] | null = null;
 
+  private readonly byName: Map<string, Backend>;
+
   constructor(configs: BackendConfig[], timeouts: PoolTimeouts) {
     this.all = configs.map((c) => new Backend(c, timeouts));
+    this.byName = new Map(this.all.map((b) => [b.name, b]));
+  }
+
+  /** The backend of that name (the log and metrics know backends by name). */
+  named(name: string): Backend | undefined {
+    return this.byName.get(name);
   }
 
   /** The healthy backends in configured order; rebuilt only when health changes. */

@@ -87,7 +87,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     selfHost: `${g.host}:${g.port}`,
     onDone(ctx, status, seconds) {
       metrics.inFlight.dec();
-      const backend = ctx.backend ? pool.all.find((b) => b.name === ctx.backend) : undefined;
+      const backend = ctx.backend ? pool.named(ctx.backend) : undefined;
       metrics.observe(ctx.backend, ctx.method, status, ctx.cacheResult, seconds);
       log.request({ clientIp: ctx.clientIp, method: ctx.method, path: ctx.path, status, seconds, upstream: backend?.address, cache: ctx.cacheResult });
     },

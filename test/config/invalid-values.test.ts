@@ -81,6 +81,8 @@ test('an invalid JSON server list names the file and the field', () => {
     const file = join(dir, 'servers.json');
     writeFileSync(file, JSON.stringify({ servers: [{ address: 'a', port: 99999 }] }));
     assert.throws(() => loadConfig({ env: { PROXY_SERVER_CONFIG: file }, cwd: dir }), new RegExp(`${file}: servers\\[0\\]\\.port must be a port`));
+    writeFileSync(file, JSON.stringify({ servers: [{ name: 'a', address: 'h', port: 1 }, { name: 'a', address: 'h', port: 2 }] }));
+    assert.throws(() => loadConfig({ env: { PROXY_SERVER_CONFIG: file }, cwd: dir }), /two servers are named "a"/);
     writeFileSync(file, '{ not json');
     assert.throws(() => loadConfig({ env: { PROXY_SERVER_CONFIG: file }, cwd: dir }), /cannot read the server list/);
   } finally {

@@ -94,3 +94,13 @@ test('least_loaded keeps requests away from a slow backend', async (t) => {
   assert.equal((counts.slow ?? 0) + (counts.f1 ?? 0) + (counts.f2 ?? 0), 60);
   assert.ok((counts.slow ?? 0) < 10, `slow backend got ${counts.slow} of 60 (${JSON.stringify(counts)})`);
 });
+
+test('strategies pick the same way whatever the number of backends: priority from a once-sorted list, exclusions respected', async () => {
+  const { createStrategy } = await import('../../src/common/strategies.js');
+  const backends = Array.from({ length: 1000 }, (_, i) => ({ priority: (i * 7919) % 1000, weight: 1, inFlight: 0, name: `b${i}` }));
+  const strategy = createStrategy<(typeof backends)[number]>('priority');
+  const lowest = backends.find((b) => b.priority === 0)!;
+  for (let i = 0; i < 5; i++) assert.equal(strategy.pick(backends), lowest);
+  const next = strategy.pick(backends, new Set([lowest]))!;
+  assert.equal(next.priority, 1);
+});
