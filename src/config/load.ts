@@ -62,6 +62,13 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const nodesRaw = raw.get('kv.nodes') ?? { value: KEYS.find((s) => s.key === 'nodes')!.default, origin: 'built-in default' };
   const dataDir = get<string>('kv', 'data');
 
+  const places = get<'offline' | 'google'>('herd', 'places');
+  const placesApiKey = get<string>('herd', 'places_api_key');
+  if (places === 'google' && !placesApiKey) {
+    const given = raw.get('herd.places')!;
+    throw badConfig(`${given.origin}: [herd] places = "google": needs an API key (GOOGLE_PLACES_API_KEY or [herd] places_api_key), or places = offline`);
+  }
+
   return {
     file,
     gateway: {
@@ -118,9 +125,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
     },
     herd: {
       host: get('herd', 'host'),
-      places: get('herd', 'places'),
+      places,
       placesUrl: get('herd', 'places_url'),
-      placesApiKey: get('herd', 'places_api_key'),
+      placesApiKey,
       placesTimeoutMs: get('herd', 'places_timeout'),
       logDir: resolve(cwd, get<string>('herd', 'log_dir')),
       servers: herdServers(herdSections, file ?? 'config'),

@@ -37,6 +37,7 @@ const invalid: [string, string, RegExp][] = [
   ['[kv]\nlru_capacity = 0', '[kv] lru_capacity', /allowed/],
   ['[kv]\nstrategy = priority', '[kv] strategy', /allowed: round_robin \| least_loaded/],
   ['[herd]\nplaces = bing', '[herd] places', /allowed: offline \| google/],
+  ['[herd]\nplaces = google', '[herd] places', /needs an API key \(GOOGLE_PLACES_API_KEY/],
   ['[herd.Riley]\nport = 0x10\nneighbors =', '[herd.Riley] port', /allowed: a port/],
   ['[herd.Riley]\nport = 1\nneighbors = Nobody', '[herd.Riley] neighbors', /unknown server "Nobody"/],
   ['[herd.Riley]\nneighbors = Riley', '[herd.Riley] port', /missing/],
