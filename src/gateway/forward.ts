@@ -1,7 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { badGateway } from './errors.js';
-import { clientResponseHeaders } from './headers.js';
+import { clientResponseHeaders, hasBody } from './headers.js';
 import { clientGone, type Upstream } from './upstream.js';
 import type { ProxyContext } from './upstream-types.js';
 
@@ -86,9 +86,4 @@ class ResponseWriter implements Dispatcher.DispatchHandler {
     if (this.started) this.res.destroy(err);
     else this.reject(err);
   }
-}
-
-export function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

@@ -98,6 +98,12 @@ export function clientResponseHeaders(upstream: Record<string, string | string[]
   return headers;
 }
 
+/** RFC 9112 §6.3: a request has content when it says so with Content-Length or Transfer-Encoding. */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 /** The client's address as the gateway saw it (IPv4-mapped IPv6 shortened). */
 export function clientAddress(req: IncomingMessage): string {
   const ip = req.socket.remoteAddress ?? '';

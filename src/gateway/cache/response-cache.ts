@@ -15,7 +15,8 @@ import { emptyCounters, type CacheCounters, type CacheStats } from './stats.js';
 import { afterNotModified, mayBeStorable, storableVary } from './storability.js';
 import type { CacheStore, ResponseEntry } from './store.js';
 import { writeStoredAnswer } from './stored-answer.js';
-import { conditionalHeaders, hasBody, policyRequest, withoutConditionals } from './upstream-requests.js';
+import { conditionalHeaders, policyRequest, withoutConditionals } from './upstream-requests.js';
+import { hasBody } from '../headers.js';
 
 export interface ResponseCacheOptions {
   config: CacheConfig;
@@ -292,7 +293,7 @@ export class ResponseCache {
     result: CacheResult,
     invalidates: boolean,
   ): Promise<void> {
-    const response = await fetch({ method: ctx.method, path: ctx.path, headers: ctx.upstreamHeaders, body: hasBody(ctx) ? ctx.req : null });
+    const response = await fetch({ method: ctx.method, path: ctx.path, headers: ctx.upstreamHeaders, body: hasBody(ctx.req) ? ctx.req : null });
     ctx.backend = response.backend;
     // RFC 9111 §4.4: a non-error answer to an unsafe method invalidates the target URI, and
     // Location / Content-Location when they are on the same origin. Done before the client

@@ -4,12 +4,6 @@ import { CLIENT_CONDITIONALS } from './answer-headers.js';
 import { parseCacheControl } from './cache-control.js';
 import { storedHeaders, type Policy } from './policy.js';
 
-/** RFC 9112 §6.3: a request has content when it says so with Content-Length or Transfer-Encoding. */
-export function hasBody(ctx: ProxyContext): boolean {
-  const { headers } = ctx.req;
-  return headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
-}
-
 /**
  * The request as the policy records it: only what RFC 9111 needs, so that
  * no credentials or cookies end up in the store (the library would keep
