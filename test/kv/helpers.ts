@@ -28,6 +28,33 @@ export function makeDataDir(): { dir: string; data: string; cleanup(): void } {
   return { dir, data, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+export interface OriginWithNode {
+  scratch: ReturnType<typeof makeDataDir>;
+  /** Reassignable: a test may stop the origin and start another on its port. */
+  origin: Service;
+  node: Service;
+  /** Stops the node and the current origin, removes the scratch folder. */
+  close(): Promise<void>;
+}
+
+/** An origin over a scratch copy of the articles and one node in front of it. */
+export async function originWithNode(cache: Pick<NodeOptions, 'cacheType' | 'ttlSeconds' | 'lruCapacity'>): Promise<OriginWithNode> {
+  const scratch = makeDataDir();
+  const origin = await startOrigin({ host: HOST, port: 0, dataDir: scratch.data });
+  const node = await startNode({ host: HOST, port: 0, originHost: HOST, originPort: origin.port, ...cache });
+  const kv: OriginWithNode = {
+    scratch,
+    origin,
+    node,
+    async close() {
+      await kv.node.close();
+      await kv.origin.close();
+      scratch.cleanup();
+    },
+  };
+  return kv;
+}
+
 /** One request on its own connection; the parsed answer. */
 export async function ask(port: number, line: string, timeoutMs = 5_000): Promise<Record<string, any>> {
   const client = new LineClient({ host: HOST, port, timeoutMs, keepAlive: false });

@@ -2,55 +2,43 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Service } from '../../src/common/service.js';
-import { startNode } from '../../src/kv/node.js';
-import { startOrigin } from '../../src/kv/origin.js';
-import { ask, HOST, makeDataDir } from './helpers.js';
+import { ask, originWithNode, type OriginWithNode } from './helpers.js';
 
-const scratch = makeDataDir();
-let origin: Service;
-let node: Service;
+let kv: OriginWithNode;
 before(async () => {
-  origin = await startOrigin({ host: HOST, port: 0, dataDir: scratch.data });
-  node = await startNode({
-    host: HOST, port: 0, originHost: HOST, originPort: origin.port, cacheType: 'ttl', ttlSeconds: 30, lruCapacity: 100,
-  });
+  kv = await originWithNode({ cacheType: 'ttl', ttlSeconds: 30, lruCapacity: 100 });
 });
-after(async () => {
-  await node.close();
-  await origin.close();
-  scratch.cleanup();
-});
+after(() => kv.close());
 
 test('a miss fetches from the origin, the next request is a hit; both name the node', async () => {
-  const first = await ask(node.port, 'GET article/1');
-  assert.deepEqual(first, { status: 'OK', data: { title: 'Article1', author: 'John Doe' }, cache_hit: false, node: node.port });
-  const second = await ask(node.port, 'GET article/1');
-  assert.deepEqual(second, { status: 'OK', data: { title: 'Article1', author: 'John Doe' }, cache_hit: true, node: node.port });
+  const first = await ask(kv.node.port, 'GET article/1');
+  assert.deepEqual(first, { status: 'OK', data: { title: 'Article1', author: 'John Doe' }, cache_hit: false, node: kv.node.port });
+  const second = await ask(kv.node.port, 'GET article/1');
+  assert.deepEqual(second, { status: 'OK', data: { title: 'Article1', author: 'John Doe' }, cache_hit: true, node: kv.node.port });
 });
 
 test('NOT_FOUND is not cached: a key created later is seen', async () => {
-  const missing = await ask(node.port, 'GET article/5');
-  assert.deepEqual(missing, { status: 'NOT_FOUND', data: null, cache_hit: false, node: node.port });
-  assert.equal((await ask(node.port, 'GET article/5')).cache_hit, false);
-  writeFileSync(join(scratch.data, 'article5.json'), JSON.stringify({ title: 'Article5', author: 'New' }));
-  const found = await ask(node.port, 'GET article/5');
+  const missing = await ask(kv.node.port, 'GET article/5');
+  assert.deepEqual(missing, { status: 'NOT_FOUND', data: null, cache_hit: false, node: kv.node.port });
+  assert.equal((await ask(kv.node.port, 'GET article/5')).cache_hit, false);
+  writeFileSync(join(kv.scratch.data, 'article5.json'), JSON.stringify({ title: 'Article5', author: 'New' }));
+  const found = await ask(kv.node.port, 'GET article/5');
   assert.equal(found.status, 'OK');
   assert.equal(found.cache_hit, false);
   assert.equal(found.data.title, 'Article5');
-  assert.equal((await ask(node.port, 'GET article/5')).cache_hit, true);
+  assert.equal((await ask(kv.node.port, 'GET article/5')).cache_hit, true);
 });
 
 test('bad lines and other verbs are answered by the node without asking the origin', async () => {
-  const before = (await ask(node.port, 'METRICS')).data.origin_fetches;
-  assert.equal((await ask(node.port, 'GET ../secret')).status, 'BAD_REQUEST');
-  assert.equal((await ask(node.port, 'GET article1')).status, 'BAD_REQUEST');
-  assert.equal((await ask(node.port, 'PUT article/1')).status, 'WRONG_METHOD');
-  assert.equal((await ask(node.port, 'METRICS')).data.origin_fetches, before);
+  const before = (await ask(kv.node.port, 'METRICS')).data.origin_fetches;
+  assert.equal((await ask(kv.node.port, 'GET ../secret')).status, 'BAD_REQUEST');
+  assert.equal((await ask(kv.node.port, 'GET article1')).status, 'BAD_REQUEST');
+  assert.equal((await ask(kv.node.port, 'PUT article/1')).status, 'WRONG_METHOD');
+  assert.equal((await ask(kv.node.port, 'METRICS')).data.origin_fetches, before);
 });
 
 test('METRICS has the original keys', async () => {
-  const answer = await ask(node.port, 'METRICS');
+  const answer = await ask(kv.node.port, 'METRICS');
   assert.equal(answer.status, 'OK');
   for (const key of ['start_time', 'total_requests', 'hit_rate', 'hits', 'misses', 'origin_fetches']) {
     assert.equal(typeof answer.data[key], 'number', key);
