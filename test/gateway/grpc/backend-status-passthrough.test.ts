@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addUser, grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
+import { addUser, grpc, speechBackend, throughGateway } from './helpers.js';
 
 test("a backend's own error status, message and custom trailers reach the client unchanged", { timeout: 60_000 }, async (t) => {
   const p0 = await speechBackend('tts@p0', {
@@ -26,15 +26,7 @@ test("a backend's own error status, message and custom trailers reach the client
     },
   });
   const p1 = await speechBackend('tts@p1');
-  const gw = await grpcGateway([p0, p1]);
-  const client = speechClient(gw.port);
-  t.after(async () => {
-    client.close();
-    await gw.close();
-    p0.kill();
-    p1.kill();
-  });
-  await waitFor('first probes', () => gw.service.pool.all.every((b) => b.lastProbe !== null));
+  const { gw, client } = await throughGateway(t, [p0, p1]);
 
   // Trailers-Only: the error comes before any message.
   const { error } = await addUser(client, { name: 'ana' });

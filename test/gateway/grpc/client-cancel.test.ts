@@ -1,17 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
+import { grpc, speechBackend, throughGateway, waitFor } from './helpers.js';
 
 test('a client that cancels a stream cancels it at the backend too', { timeout: 60_000 }, async (t) => {
   const p0 = await speechBackend('tts@p0');
-  const gw = await grpcGateway([p0]);
-  const client = speechClient(gw.port);
-  t.after(async () => {
-    client.close();
-    await gw.close();
-    p0.kill();
-  });
-  await waitFor('first probe', () => gw.service.pool.all[0]!.lastProbe !== null);
+  const { gw, client } = await throughGateway(t, [p0]);
 
   const call = client.SynthesizeStream();
   const first = new Promise((resolve) => call.once('data', resolve));

@@ -1,18 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
+import { grpc, speechBackend, throughGateway } from './helpers.js';
 
 test('gzip-compressed messages reach the backend with their grpc-encoding and decompress there', { timeout: 60_000 }, async (t) => {
   const backend = await speechBackend('tts@p0');
-  const gw = await grpcGateway([backend]);
   // grpc.default_compression_algorithm 2 = gzip, for every message this client sends.
-  const client = speechClient(gw.port, { 'grpc.default_compression_algorithm': 2 });
-  t.after(async () => {
-    client.close();
-    await gw.close();
-    backend.kill();
-  });
-  await waitFor('first probe', () => gw.service.pool.all[0]!.lastProbe !== null);
+  const { client } = await throughGateway(t, [backend], {}, { 'grpc.default_compression_algorithm': 2 });
 
   const summary = await new Promise<{ chunks: number; bytes: number }>((resolve, reject) => {
     const call = client.UploadAudio((err: grpc.ServiceError | null, reply: { chunks: number; bytes: number }) => (err ? reject(err) : resolve(reply)));

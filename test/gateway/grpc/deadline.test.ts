@@ -2,18 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, constants, createServer, type Http2Server, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { addUser, grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
+import { addUser, grpc, grpcGateway, speechBackend, throughGateway, waitFor } from './helpers.js';
 
 test("the client's deadline reaches the backend; past it the call ends DEADLINE_EXCEEDED and the backend sees it cancelled", { timeout: 60_000 }, async (t) => {
   const p0 = await speechBackend('tts@slow');
-  const gw = await grpcGateway([p0]);
-  const client = speechClient(gw.port);
-  t.after(async () => {
-    client.close();
-    await gw.close();
-    p0.kill();
-  });
-  await waitFor('first probe', () => gw.service.pool.all[0]!.lastProbe !== null);
+  const { gw, client } = await throughGateway(t, [p0]);
 
   const { error } = await addUser(client, { name: 'slow', delay_ms: 60_000 }, { deadlineMs: 200 });
   assert.equal(error?.code, grpc.status.DEADLINE_EXCEEDED);

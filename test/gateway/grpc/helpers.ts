@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { loadConfig } from '../../../src/config/load.js';
 import { startGateway, type GatewayService } from '../../../src/gateway/start.js';
+import { waitFor } from '../../helpers/wait.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- grpc-js clients built from a .proto are untyped */
 
@@ -171,6 +172,28 @@ export async function grpcGateway(backends: { name: string; port: number }[], op
   };
 }
 
+/**
+ * The usual set-up of a test: a gateway over `backends`, a client to its
+ * gRPC port, both closed and the backends killed after the test, and every
+ * backend probed once before the test goes on.
+ */
+export async function throughGateway(
+  t: { after(fn: () => unknown): void },
+  backends: SpeechBackend[],
+  options: GatewayOptions = {},
+  clientOptions: grpc.ClientOptions = {},
+): Promise<{ gw: GrpcGateway; client: SpeechClient }> {
+  const gw = await grpcGateway(backends, options);
+  const client = speechClient(gw.port, clientOptions);
+  t.after(async () => {
+    client.close();
+    await gw.close();
+    for (const b of backends) b.kill();
+  });
+  await waitFor('first probes', () => gw.service.pool.all.every((b) => b.lastProbe !== null));
+  return { gw, client };
+}
+
 /** The config files of grpcGateway, for a gateway run as a child process. */
 export function writeConfig(backends: { name: string; port: number }[], options: GatewayOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pibl-grpc-'));
@@ -239,6 +262,6 @@ export function addUser(
   });
 }
 
-export { waitFor } from '../../helpers/wait.js';
+export { waitFor };
 
 export { grpc };

@@ -1,17 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addUser, grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
+import { addUser, grpc, speechBackend, throughGateway } from './helpers.js';
 
 test('request metadata reaches the backend; its response headers and trailers come back', { timeout: 60_000 }, async (t) => {
   const p0 = await speechBackend('tts@p0');
-  const gw = await grpcGateway([p0]);
-  const client = speechClient(gw.port);
-  t.after(async () => {
-    client.close();
-    await gw.close();
-    p0.kill();
-  });
-  await waitFor('first probe', () => gw.service.pool.all[0]!.lastProbe !== null);
+  const { client } = await throughGateway(t, [p0]);
 
   const metadata = new grpc.Metadata();
   metadata.set('x-echo', 'hello');

@@ -1,19 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
+import { grpc, speechBackend, throughGateway, waitFor } from './helpers.js';
 
 test('a stream cut by its backend dying ends UNAVAILABLE after the chunks already sent; the next stream goes to priority 1', { timeout: 60_000 }, async (t) => {
   const p0 = await speechBackend('tts@p0');
   const p1 = await speechBackend('tts@p1');
-  const gw = await grpcGateway([p0, p1], { heartbeatS: 0.1 });
-  const client = speechClient(gw.port);
-  t.after(async () => {
-    client.close();
-    await gw.close();
-    p0.kill();
-    p1.kill();
-  });
-  await waitFor('first probes', () => gw.service.pool.all.every((b) => b.lastProbe !== null));
+  const { client } = await throughGateway(t, [p0, p1], { heartbeatS: 0.1 });
 
   const call = client.SynthesizeStream();
   const audio: string[] = [];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
+import { grpc, speechBackend, throughGateway, waitFor } from './helpers.js';
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -28,14 +28,7 @@ test('a 50 MB client stream to a backend that stops reading stalls the client, t
       },
     },
   });
-  const gw = await grpcGateway([backend]);
-  const client = speechClient(gw.port, { 'grpc.max_send_message_length': 4 * MiB });
-  t.after(async () => {
-    client.close();
-    await gw.close();
-    backend.kill();
-  });
-  await waitFor('first probe', () => gw.service.pool.all[0]!.lastProbe !== null);
+  const { client } = await throughGateway(t, [backend], {}, { 'grpc.max_send_message_length': 4 * MiB });
 
   let summary: { chunks: number; bytes: number } | null = null;
   let failure: grpc.ServiceError | null = null;
