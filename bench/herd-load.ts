@@ -26,7 +26,7 @@ import { formatIamat, formatWhatsat } from '../src/herd/messages.js';
 import { OfflinePlaces } from '../src/herd/places/offline.js';
 import { startHerdServer } from '../src/herd/server.js';
 import type { HerdService } from '../src/herd/types.js';
-import { numberFlag } from './script-flags.js';
+import { loadScriptOptions } from './script-flags.js';
 
 export interface HerdBenchOptions {
   /** Requests in flight at once. */
@@ -187,11 +187,9 @@ export async function runHerdBench(options: HerdBenchOptions): Promise<HerdBench
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const connections = Math.floor(numberFlag(args, 'connections', 32));
-  const durationMs = Math.round(numberFlag(args, 'duration', 5) * 1000);
+  const { connections, durationMs, json } = loadScriptOptions(process.argv.slice(2), 5);
   const r = await runHerdBench({ connections, durationMs });
-  if (args.includes('--json')) {
+  if (json) {
     process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     return;
   }

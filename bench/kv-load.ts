@@ -19,7 +19,7 @@ import type { Service } from '../src/common/service.js';
 import { startBalancer } from '../src/kv/balancer.js';
 import { startNode } from '../src/kv/node.js';
 import { startOrigin } from '../src/kv/origin.js';
-import { numberFlag } from './script-flags.js';
+import { loadScriptOptions } from './script-flags.js';
 
 export interface KvBenchOptions {
   /** Requests in flight at once (one connection each when reused). */
@@ -140,11 +140,9 @@ export async function runKvBench(options: KvBenchOptions): Promise<KvBenchResult
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const connections = Math.floor(numberFlag(args, 'connections', 32));
-  const durationMs = Math.round(numberFlag(args, 'duration', 3) * 1000);
+  const { connections, durationMs, json } = loadScriptOptions(process.argv.slice(2), 3);
   const result = await runKvBench({ connections, durationMs });
-  if (args.includes('--json')) {
+  if (json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
