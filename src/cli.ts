@@ -39,7 +39,18 @@ interface Command {
 
 const str = (args: ParsedArgs, name: string) => args.flags[name] as string | undefined;
 
+/** Loaded once per command run (each command maps one fixed set of flags), so the drain bound read after start comes from the same Config, not a second read of the file. */
+const loaded = new WeakMap<ParsedArgs, Config>();
+
 function configFrom(args: ParsedArgs, flagKeys: Record<string, string> = {}): Config {
+  const cached = loaded.get(args);
+  if (cached) return cached;
+  const config = loadConfigFor(args, flagKeys);
+  loaded.set(args, config);
+  return config;
+}
+
+function loadConfigFor(args: ParsedArgs, flagKeys: Record<string, string>): Config {
   const flags: NonNullable<LoadOptions['flags']> = {};
   for (const [flag, key] of Object.entries(flagKeys)) {
     const value = args.flags[flag];

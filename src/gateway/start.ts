@@ -18,6 +18,7 @@ import { GatewayMetrics, registerCacheMetrics } from './metrics.js';
 import { createProxyHandler, type CacheHandler } from './proxy-handler.js';
 import { Upstream } from './upstream.js';
 import { createUpgradeHandler } from './websocket.js';
+import { PiblError, portInUse } from '../common/errors.js';
 
 export interface GatewayService extends Service {
   /** The gRPC listener's port when [grpc] port is set. */
@@ -154,8 +155,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     await pool.destroy();
     await cache?.close();
     const code = (err as NodeJS.ErrnoException).code;
-    const { PiblError } = await import('../common/errors.js');
-    if (code === 'EADDRINUSE') throw new PiblError('PIBL_ERR_PORT_IN_USE', `gateway: port ${g.port} on ${g.host} is already in use`);
+    if (code === 'EADDRINUSE') throw portInUse(g.host, g.port, 'gateway');
     throw new PiblError('PIBL_ERR_LISTEN', `gateway: cannot listen on ${g.host}:${g.port}: ${(err as Error).message}`);
   }
   health.start();
