@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { GatewayError } from './errors.js';
 
 /**
  * Requests node's parser rejects before any handler runs: an oversized head
@@ -14,11 +15,11 @@ export function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void 
     return;
   }
   if (err.code === 'HPE_HEADER_OVERFLOW') {
-    answerLast(socket, 431, 'Request Header Fields Too Large', 'PIBL_ERR_HEAD_TOO_LARGE', 'request head larger than buffer_size');
+    answerLast(socket, new GatewayError(431, 'PIBL_ERR_HEAD_TOO_LARGE', 'request head larger than buffer_size'));
   } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    answerLast(socket, 408, 'Request Timeout', 'PIBL_ERR_REQUEST_TIMEOUT', 'request head not received in time');
+    answerLast(socket, new GatewayError(408, 'PIBL_ERR_REQUEST_TIMEOUT', 'request head not received in time'));
   } else {
-    answerLast(socket, 400, 'Bad Request', 'PIBL_ERR_BAD_REQUEST', `malformed request (${err.code ?? 'parse error'})`);
+    answerLast(socket, new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', `malformed request (${err.code ?? 'parse error'})`));
   }
 }
 
@@ -29,7 +30,7 @@ export function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void 
  */
 export function onConnectRequest(_req: IncomingMessage, socket: Duplex): void {
   socket.on('error', () => {});
-  answerLast(socket, 405, 'Method Not Allowed', 'PIBL_ERR_METHOD_NOT_ALLOWED', 'CONNECT is not supported: this is a reverse proxy');
+  answerLast(socket, new GatewayError(405, 'PIBL_ERR_METHOD_NOT_ALLOWED', 'CONNECT is not supported: this is a reverse proxy'));
 }
 
 /**
@@ -42,13 +43,10 @@ export function onConnectRequest(_req: IncomingMessage, socket: Duplex): void {
  * incomplete is to the bad request itself: its body was malformed.) Each
  * answer still owed is waited for in turn.
  */
-function answerLast(socket: Duplex, status: number, reason: string, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
+function answerLast(socket: Duplex, err: GatewayError): void {
   const answer = () => {
     if (socket.destroyed || !socket.writable) return void socket.destroy();
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
+    socket.end(err.toRawResponse());
   };
   const afterEarlierAnswers = () => {
     const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+
 /**
  * Errors the gateway answers to clients with: a status, a code a user can
  * match on, and a JSON body `{ error: { code, message } }`.
@@ -10,6 +12,7 @@ export type GatewayErrorCode =
   | 'PIBL_ERR_NOT_FOUND'
   | 'PIBL_ERR_BAD_REQUEST'
   | 'PIBL_ERR_HEAD_TOO_LARGE'
+  | 'PIBL_ERR_REQUEST_TIMEOUT'
   | 'PIBL_ERR_METHOD_NOT_ALLOWED'
   | 'PIBL_ERR_PAYLOAD_TOO_LARGE'
   | 'PIBL_ERR_UNSUPPORTED_MEDIA_TYPE'
@@ -29,6 +32,13 @@ export class GatewayError extends Error {
   }
   toJSON() {
     return { error: { code: this.code, message: this.message } };
+  }
+
+  /** The whole answer as raw HTTP/1.1 with `connection: close`, for sockets no ServerResponse owns (parse errors, upgrades). */
+  toRawResponse(): string {
+    const body = JSON.stringify(this.toJSON());
+    const retry = this.retryAfter === undefined ? '' : `retry-after: ${this.retryAfter}\r\n`;
+    return `HTTP/1.1 ${this.status} ${STATUS_CODES[this.status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${retry}connection: close\r\n\r\n${body}`;
   }
 }
 

@@ -5,6 +5,7 @@ import type { Strategy } from '../common/strategies.js';
 import type { Backend, BackendPool } from './backend-pool.js';
 import { clientAddress, upstreamRequestHeaders } from './headers.js';
 import type { HealthMonitor } from './health-monitor.js';
+import { GatewayError, badGateway, gatewayTimeout } from './errors.js';
 
 /**
  * WebSocket (and any other HTTP/1.1 Upgrade) pass-through: the request head
@@ -15,7 +16,7 @@ export function createUpgradeHandler(pool: BackendPool, strategy: Strategy<Backe
   return function onUpgrade(req: IncomingMessage, client: Duplex, head: Buffer): void {
     client.on('error', () => client.destroy());
     const backend = strategy.pick(pool.healthy());
-    if (!backend) return refuse(client, 503, 'no healthy backend');
+    if (!backend) return void client.end(new GatewayError(503, 'PIBL_ERR_NO_HEALTHY_BACKEND', 'no healthy backend').toRawResponse());
     const headers = upstreamRequestHeaders(req, { clientIp: clientAddress(req), proto: 'http' });
     headers.connection = 'Upgrade';
     if (req.headers.upgrade) headers.upgrade = req.headers.upgrade;
@@ -42,7 +43,8 @@ export function createUpgradeHandler(pool: BackendPool, strategy: Strategy<Backe
     upstream.once('error', (err: NodeJS.ErrnoException) => {
       if (!connected) {
         health.recordFailure(backend, err.code ?? err.message);
-        refuse(client, err.code === 'ETIMEDOUT' ? 504 : 502, `backend ${backend.name} unreachable`);
+        const message = `backend ${backend.name} unreachable`;
+        client.end((err.code === 'ETIMEDOUT' ? gatewayTimeout(message) : badGateway(message)).toRawResponse());
       } else client.destroy();
     });
     upstream.once('close', () => {
@@ -51,10 +53,4 @@ export function createUpgradeHandler(pool: BackendPool, strategy: Strategy<Backe
     });
     client.once('close', () => upstream.destroy());
   };
-}
-
-function refuse(client: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({ error: { code: status === 503 ? 'PIBL_ERR_NO_HEALTHY_BACKEND' : status === 504 ? 'PIBL_ERR_GATEWAY_TIMEOUT' : 'PIBL_ERR_BAD_GATEWAY', message } });
-  const reason = status === 503 ? 'Service Unavailable' : status === 504 ? 'Gateway Timeout' : 'Bad Gateway';
-  client.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
