@@ -5,7 +5,7 @@
  * the functions with the most CPU time. The .cpuprofile stays for a flame
  * graph (Chrome DevTools → Performance → Load profile, or speedscope).
  *
- *   node --import tsx bench/profile.ts [--hit] [--duration 10] [--connections 50] [--top 30] [--out DIR] [--tool wrk|autocannon]
+ *   node --import tsx bench/profile.ts [--hit | --cached-miss] [--duration 10] [--connections 50] [--top 30] [--out DIR] [--tool wrk|autocannon]
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,8 @@ export async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       hit: { type: 'boolean' },
+      // The cache on, answers it may not store (the hit-for-pass path).
+      'cached-miss': { type: 'boolean' },
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '50' },
       top: { type: 'string', default: '30' },
@@ -46,10 +48,11 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const generator = loadGenerator(values.tool as ToolChoice);
-    const name = values.hit ? 'gateway-hit' : 'gateway-miss';
+    const name = values.hit ? 'gateway-hit' : values['cached-miss'] ? 'gateway-cached-miss' : 'gateway-miss';
     const backends = await startBackends(dir);
-    const gateway = await startGateway(dir, name, backends.map((b) => b.port), Boolean(values.hit), ['--cpu-prof', `--cpu-prof-dir=${out}`]);
-    const url = `http://${HOST}:${gateway.port}${PATH}`;
+    const cacheOn = Boolean(values.hit || values['cached-miss']);
+    const gateway = await startGateway(dir, name, backends.map((b) => b.port), cacheOn, ['--cpu-prof', `--cpu-prof-dir=${out}`]);
+    const url = `http://${HOST}:${gateway.port}${PATH}${values['cached-miss'] ? '-no-store' : ''}`;
     const problem = await checkContender({ name, url, pids: () => [gateway.child.pid], cpuOf: 'gateway', hitHeader: values.hit ? 'x-cache' : undefined });
     if (problem) log(`profile: warning: ${problem}`);
     await generator.run({ url, connections, durationMs: 1_000 });

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { badGateway } from './errors.js';
 import { clientResponseHeaders, hasBody } from './headers.js';
 import { clientGone, type Upstream } from './upstream.js';
-import type { ProxyContext } from './upstream-types.js';
+import type { HeaderMap, ProxyContext } from './upstream-types.js';
 
 /**
  * The uncached proxy path: one undici dispatch per attempt whose handler
@@ -26,8 +26,13 @@ export function forward(ctx: ProxyContext, upstream: Upstream, onHead?: HeadList
   });
 }
 
-/** Sees the backend's status and headers before they are relayed (the cache watches URLs it passes). */
-export type HeadListener = (status: number, headers: Record<string, string | string[] | undefined>) => void;
+/**
+ * Sees the status and the headers about to be relayed (hop-by-hop fields
+ * already gone), and may add to them: the cache watches the URLs it passes
+ * and marks their answers. Adding here rather than with res.setHeader keeps
+ * node's writeHead on its fast path (one header object, no per-field merge).
+ */
+export type HeadListener = (status: number, headers: HeaderMap) => void;
 
 class ResponseWriter implements Dispatcher.DispatchHandler {
   private started = false;
@@ -55,9 +60,10 @@ class ResponseWriter implements Dispatcher.DispatchHandler {
     // 1xx interim answers (100 Continue, 103 Early Hints) are not relayed; node answers Expect itself.
     if (statusCode < 200) return;
     this.started = true;
-    this.onHead?.(statusCode, headers);
+    const out = clientResponseHeaders(headers);
+    this.onHead?.(statusCode, out);
     try {
-      this.res.writeHead(statusCode, clientResponseHeaders(headers));
+      this.res.writeHead(statusCode, out);
     } catch (err) {
       // A header value node refuses to send (e.g. a control character): the backend's fault.
       this.started = false;

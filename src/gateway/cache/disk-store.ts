@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
-import { PathIndex, entryWeight, type CacheEntry, type CacheStore, type StoreStats } from './store.js';
+import { PathIndex, entryWeight, type CacheEntry, type CacheStore, type MaybePromise, type StoreStats } from './store.js';
 
 export interface DiskStoreOptions {
   /** Folder of the entry files (`[cache] dir`); created when missing. */
@@ -43,6 +43,7 @@ export class DiskStore implements CacheStore {
   private evictions = 0;
   private tmpCounter = 0;
   private readonly ready: Promise<void>;
+  private loaded = false;
   /** Set when `dir` could not be used; the store then behaves as an empty one that keeps nothing. */
   unusable: unknown = null;
 
@@ -62,15 +63,24 @@ export class DiskStore implements CacheStore {
         : null;
     // A folder that cannot be read or made leaves an empty store that keeps nothing: the
     // gateway goes on without a cache rather than failing requests.
-    this.ready = this.load().catch((err: unknown) => {
-      this.unusable = err;
-    });
+    this.ready = this.load()
+      .catch((err: unknown) => {
+        this.unusable = err;
+      })
+      .finally(() => {
+        this.loaded = true;
+      });
   }
 
 
-  async get(key: string): Promise<CacheEntry | undefined> {
-    await this.ready;
+  get(key: string): MaybePromise<CacheEntry | undefined> {
+    if (!this.loaded) return this.ready.then(() => this.get(key));
+    // A key the index does not hold is a miss without touching the disk.
     if (this.unusable || !this.lru?.get(key)) return undefined;
+    return this.readEntry(key);
+  }
+
+  private async readEntry(key: string): Promise<CacheEntry | undefined> {
     try {
       const parsed = decode(await readFile(this.fileOf(key)));
       if (parsed && parsed.key === key) return parsed.entry;

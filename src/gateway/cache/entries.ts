@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import { VARIANT_SEPARATOR, belongsTo, urlKey, variantKey } from './keys.js';
 import type { Policy } from './policy.js';
-import type { CacheStore, ResponseEntry } from './store.js';
+import type { CacheEntry, CacheStore, MaybePromise, ResponseEntry } from './store.js';
 
 /** Where an answer goes, and when its fetch began (see CacheEntries.begin). */
 export interface Target {
@@ -46,15 +46,21 @@ export class CacheEntries {
     return target.token < this.clearedAt || target.token < (this.invalidatedAt.get(path) ?? 0);
   }
 
-  /** At most two store reads: the primary key, then the variant it points to. */
-  async lookup(primary: string, headers: IncomingHttpHeaders): Promise<Lookup> {
-    const first = await this.store.get(primary);
+  /**
+   * At most two store reads: the primary key, then the variant it points
+   * to. Synchronous whenever the store answers synchronously.
+   */
+  lookup(primary: string, headers: IncomingHttpHeaders): MaybePromise<Lookup> {
+    const first = this.store.get(primary);
+    return first instanceof Promise ? first.then((entry) => this.fromPrimary(primary, entry, headers)) : this.fromPrimary(primary, first, headers);
+  }
+
+  private fromPrimary(primary: string, first: CacheEntry | undefined, headers: IncomingHttpHeaders): MaybePromise<Lookup> {
     if (!first) return { found: false, key: primary, reason: 'uri-miss' };
     if (first.kind === 'response') return { found: true, key: primary, entry: first };
     const key = variantKey(primary, first.vary, headers);
-    const variant = await this.store.get(key);
-    if (variant?.kind === 'response') return { found: true, key, entry: variant };
-    return { found: false, key, reason: 'vary-miss' };
+    const variant = this.store.get(key);
+    return variant instanceof Promise ? variant.then((entry) => fromVariant(key, entry)) : fromVariant(key, variant);
   }
 
   /** Stores a complete answer; `vary` are the names from its Vary header (RFC 9111 §4.1). */
@@ -135,6 +141,10 @@ export class CacheEntries {
     for (const key of keys) if (await this.store.delete(key)) removed++;
     return removed;
   }
+}
+
+function fromVariant(key: string, variant: CacheEntry | undefined): Lookup {
+  return variant?.kind === 'response' ? { found: true, key, entry: variant } : { found: false, key, reason: 'vary-miss' };
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {

@@ -31,7 +31,7 @@ export class MemoryStore implements CacheStore {
         : null;
   }
 
-  async get(key: string): Promise<CacheEntry | undefined> {
+  get(key: string): CacheEntry | undefined {
     return this.lru?.get(key);
   }
 

@@ -33,6 +33,8 @@ export interface ResponseCacheOptions {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 type StoredFound = Extract<Lookup, { found: true }>;
 const noop = () => {};
+const HIT_FOR_PASS_URI = cacheStatus({ fwd: 'uri-miss', detail: 'hit-for-pass' });
+const HIT_FOR_PASS_VARY = cacheStatus({ fwd: 'vary-miss', detail: 'hit-for-pass' });
 
 /** A header value node refuses to send (a control character, say) is the backend's fault: 502, and its body released. */
 function writeUpstreamHead(ctx: ProxyContext, response: UpstreamResponse, headers: OutgoingHttpHeaders): void {
@@ -115,12 +117,20 @@ export class ResponseCache {
     return work;
   }
 
-  private async read(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean, pass?: PassUpstream): Promise<void> {
-    const requestCc = requestDirectives(ctx.req.headers);
+  private read(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean, pass?: PassUpstream): Promise<void> {
     const primary = urlKey(ctx.scheme, ctx.host, ctx.path);
     // Taken before anything is fetched: an invalidation after this point wins over what we fetch.
     const target: Target = { primary, token: this.entries.begin() };
-    const lookup = await this.entries.lookup(primary, ctx.req.headers);
+    const lookup = this.entries.lookup(primary, ctx.req.headers);
+    // A lookup the store answered at once goes on in this same tick: a hit is written and a
+    // miss is at the backend before the request handler returns.
+    return lookup instanceof Promise
+      ? lookup.then((found) => this.use(ctx, fetch, mayWait, pass, target, found))
+      : this.use(ctx, fetch, mayWait, pass, target, lookup);
+  }
+
+  private async use(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean, pass: PassUpstream | undefined, target: Target, lookup: Lookup): Promise<void> {
+    const requestCc = requestDirectives(ctx.req.headers);
     // Ranges are answered from a fresh whole answer; otherwise they pass through, and
     // partial answers are never stored (RFC 9111 §3.3 would allow combining them; we do not).
     if (ctx.req.headers.range !== undefined && !(lookup.found && this.isFresh(lookup.entry, requestCc))) {
@@ -159,16 +169,15 @@ export class ResponseCache {
     // streaming path (no body copy, no policy: Varnish's hit-for-pass, and the cost of a
     // miss with the cache on stays that of the cache off). Its answer is still watched:
     // one that looks storable lifts the mark, so the next request takes the full path and
-    // is stored (the hit-for-miss behaviour). Our headers are set first and writeHead
-    // merges them (a backend's own Cache-Status would take the field's place).
+    // is stored (the hit-for-miss behaviour).
     if (pass && !this.flights.coalesces(lookup.key)) {
       this.counters.misses++;
       this.mark(ctx, 'MISS');
-      ctx.res.setHeader('cache-status', cacheStatus({ fwd: lookup.reason, detail: 'hit-for-pass' }));
-      ctx.res.setHeader('x-cache', 'MISS');
       const key = lookup.key;
-      return pass(ctx, (status, headers) => {
-        if (mayBeStorable(status, headers)) this.flights.remember(key, true);
+      const status = lookup.reason === 'uri-miss' ? HIT_FOR_PASS_URI : HIT_FOR_PASS_VARY;
+      return pass(ctx, (code, headers) => {
+        if (mayBeStorable(code, headers)) this.flights.remember(key, true);
+        addCacheHeaders(headers, 'MISS', status);
       });
     }
     // A HEAD miss goes to the origin as HEAD; only GET answers are stored.

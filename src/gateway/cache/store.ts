@@ -28,6 +28,8 @@ export interface VaryMarker extends EntryBase {
   vary: string[];
 }
 
+export type MaybePromise<T> = T | Promise<T>;
+
 export type StoreStats = {
   entries: number;
   bytes: number;
@@ -44,7 +46,12 @@ export type StoreStats = {
  * scales with the number of entries.
  */
 export interface CacheStore {
-  get(key: string): Promise<CacheEntry | undefined>;
+  /**
+   * Answers synchronously when it can (the memory store always, the disk
+   * store on a miss), so that a lookup puts no microtask hop in front of
+   * the backend request or the stored answer; `await` works on both forms.
+   */
+  get(key: string): MaybePromise<CacheEntry | undefined>;
   /** Resolves false when the entry was not kept (larger than the store's bound). */
   set(key: string, entry: CacheEntry): Promise<boolean>;
   delete(key: string): Promise<boolean>;

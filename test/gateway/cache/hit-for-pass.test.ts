@@ -16,3 +16,12 @@ test('a URL whose answer cannot be stored passes straight through afterwards (hi
   }
   assert.equal(origin.count('/private-page'), 4);
 });
+
+test('on a hit-for-pass answer a Cache-Status from a cache behind the gateway is kept, ours last', async (t) => {
+  const origin = await backend(t, answer({ 'cache-control': 'no-store', 'cache-status': 'origin-cache; fwd=uri-miss' }, 'x'));
+  const gw = await cacheGateway(t, [origin]);
+  assert.equal((await gw.get('/chained')).headers['cache-status'], 'origin-cache; fwd=uri-miss, pibl; fwd=uri-miss');
+  const passed = await gw.get('/chained');
+  assert.equal(passed.headers['cache-status'], 'origin-cache; fwd=uri-miss, pibl; fwd=uri-miss; detail=hit-for-pass');
+  assert.equal(passed.headers['x-cache'], 'MISS');
+});
