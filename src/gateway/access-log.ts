@@ -29,6 +29,8 @@ export interface RequestRecord {
   /** host:port of the backend that answered, if one did. */
   upstream: string | undefined;
   cache: string | undefined;
+  /** A gRPC call's status (its HTTP status is 200 whatever the outcome). */
+  grpcStatus?: number;
 }
 
 export class AccessLog {
@@ -62,10 +64,16 @@ export class AccessLog {
     if (this.text) {
       // The original proxy's two line shapes, kept for scripts that read them.
       if (r.cache === 'HIT' || r.cache === 'STALE') this.write(`[*] Request done. Cache response to => ${r.clientIp}\n`);
-      else this.write(`[*] Request done: ${r.clientIp} => ${r.seconds.toFixed(3)}s <= ${r.upstream ?? '-'}\n`);
+      else {
+        const grpc = r.grpcStatus === undefined ? '' : ` grpc-status=${r.grpcStatus}`;
+        this.write(`[*] Request done: ${r.clientIp} => ${r.seconds.toFixed(3)}s <= ${r.upstream ?? '-'}${grpc}\n`);
+      }
       return;
     }
-    this.logger.info({ req: { ip: r.clientIp, method: r.method, path: r.path }, status: r.status, seconds: r.seconds, upstream: r.upstream, cache: r.cache }, 'request');
+    this.logger.info(
+      { req: { ip: r.clientIp, method: r.method, path: r.path }, status: r.status, grpcStatus: r.grpcStatus, seconds: r.seconds, upstream: r.upstream, cache: r.cache },
+      'request',
+    );
   }
 
   private write(line: string): void {

@@ -82,6 +82,7 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
         seconds: outcome.seconds,
         upstream: outcome.backend?.address,
         cache: undefined,
+        grpcStatus: outcome.status,
       });
     },
   };

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addUser, grpc, speechBackend, throughGateway } from './helpers.js';
+import { waitFor } from '../../helpers/wait.js';
 
 test("a backend's own error status, message and custom trailers reach the client unchanged", { timeout: 60_000 }, async (t) => {
   const p0 = await speechBackend('tts@p0', {
@@ -35,6 +36,8 @@ test("a backend's own error status, message and custom trailers reach the client
   assert.equal(error.details, 'user ana not found: ñandú 100%');
   assert.deepEqual(error.metadata.get('x-reason'), ['no-such-user']);
   assert.deepEqual(error.metadata.get('x-detail-bin'), [Buffer.from([0, 1, 2, 255])]);
+  // The access line carries the gRPC status: the HTTP status is 200 whatever the call's outcome.
+  await waitFor('the access line', () => gw.logs.some((l) => l.includes(`<= 127.0.0.1:${p0.port} grpc-status=${grpc.status.NOT_FOUND}`)));
 
   // An error after messages: the data already sent, then the backend's trailers.
   const call = client.SynthesizeStream();
