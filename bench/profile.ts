@@ -5,7 +5,11 @@
  * the functions with the most CPU time. The .cpuprofile stays for a flame
  * graph (Chrome DevTools → Performance → Load profile, or speedscope).
  *
- *   node --import tsx bench/profile.ts [--hit | --cached-miss] [--duration 10] [--connections 50] [--top 30] [--out DIR] [--tool wrk|autocannon]
+ *   node --import tsx bench/profile.ts [--hit | --cached-miss] [--perf] [--duration 10] [--connections 50] [--top 30] [--out DIR] [--tool wrk|autocannon]
+ *
+ * --perf samples with Linux `perf record` (cpu-clock) instead: CPU time
+ * only, kernel included, where V8's profiler samples wall time and charges
+ * a process preempted inside a system call to that call. See ./perf-profile.ts.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +20,7 @@ import { checkContender, PATH, startBackends, startGateway } from './contenders.
 import { formatProfileSummary, readProfile, summariseProfile } from './cpuprofile.js';
 import { cpuMs } from './cpu.js';
 import { loadGenerator } from './load.js';
+import { PERF_NODE_ARGS, perfMapOf, perfSummary, perfVersion, startPerfRecord } from './perf-profile.js';
 import type { ToolChoice } from './options.js';
 import { HOST, refuseNewChildren, stopAll } from './processes.js';
 
@@ -28,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
       hit: { type: 'boolean' },
       // The cache on, answers it may not store (the hit-for-pass path).
       'cached-miss': { type: 'boolean' },
+      perf: { type: 'boolean' },
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '50' },
       top: { type: 'string', default: '30' },
@@ -51,11 +57,27 @@ export async function main(argv: string[]): Promise<number> {
     const name = values.hit ? 'gateway-hit' : values['cached-miss'] ? 'gateway-cached-miss' : 'gateway-miss';
     const backends = await startBackends(dir);
     const cacheOn = Boolean(values.hit || values['cached-miss']);
-    const gateway = await startGateway(dir, name, backends.map((b) => b.port), cacheOn, ['--cpu-prof', `--cpu-prof-dir=${out}`]);
+    if (values.perf && !perfVersion()) throw new Error('--perf needs Linux perf (apt-get install linux-perf)');
+    const nodeArgs = values.perf ? PERF_NODE_ARGS : ['--cpu-prof', `--cpu-prof-dir=${out}`];
+    const gateway = await startGateway(dir, name, backends.map((b) => b.port), cacheOn, nodeArgs);
     const url = `http://${HOST}:${gateway.port}${PATH}${values['cached-miss'] ? '-no-store' : ''}`;
     const problem = await checkContender({ name, url, pids: () => [gateway.child.pid], cpuOf: 'gateway', hitHeader: values.hit ? 'x-cache' : undefined });
     if (problem) log(`profile: warning: ${problem}`);
     await generator.run({ url, connections, durationMs: 1_000 });
+    if (values.perf) {
+      const data = join(out, 'perf.data');
+      const recording = startPerfRecord(gateway.child.pid, data);
+      const load = await generator.run({ url, connections, durationMs });
+      await recording.stop();
+      await gateway.child.stop();
+      process.stdout.write(
+        `${name} under ${generator.label}, ${connections} connections, ${durationMs / 1000} s: ${Math.round(load.requestsPerSecond).toLocaleString('en-US')} req/s\n` +
+          `perf data: ${data} (perf report -i ${data})\n\n` +
+          perfSummary(data, Number(values.top)),
+      );
+      rmSync(perfMapOf(gateway.child.pid), { force: true });
+      return 0;
+    }
     const before = cpuMs([gateway.child.pid]);
     const load = await generator.run({ url, connections, durationMs });
     const after = cpuMs([gateway.child.pid]);
