@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { badGateway } from './errors.js';
 import { clientResponseHeaders, hasBody } from './headers.js';
+import { relayInterim } from './interim.js';
 import { clientGone, type Upstream } from './upstream.js';
 import type { HeaderMap, ProxyContext } from './upstream-types.js';
 
@@ -57,8 +58,10 @@ class ResponseWriter implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
-    // 1xx interim answers (100 Continue, 103 Early Hints) are not relayed; node answers Expect itself.
-    if (statusCode < 200) return;
+    if (statusCode < 200) {
+      relayInterim(this.res, statusCode, headers);
+      return;
+    }
     this.started = true;
     const out = clientResponseHeaders(headers);
     this.onHead?.(statusCode, out);

@@ -83,8 +83,8 @@ export function upstreamRequestHeaders(req: IncomingMessage, info: ForwardInfo):
   return headers;
 }
 
-/** The headers sent back to the client: hop-by-hop removed, Via appended. */
-export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): HeaderMap {
+/** A backend's header fields without the hop-by-hop ones; lower-case names. */
+export function endToEndHeaders(upstream: Record<string, string | string[] | undefined>): HeaderMap {
   const named = connectionNamed(upstream.connection);
   const headers: HeaderMap = {};
   for (const name in upstream) {
@@ -94,6 +94,12 @@ export function clientResponseHeaders(upstream: Record<string, string | string[]
     if (HOP_BY_HOP.has(lower) || named?.has(lower)) continue;
     headers[lower] = value;
   }
+  return headers;
+}
+
+/** The headers sent back to the client: hop-by-hop removed, Via appended. */
+export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): HeaderMap {
+  const headers = endToEndHeaders(upstream);
   append(headers, 'via', VIA);
   return headers;
 }

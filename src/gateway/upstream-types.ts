@@ -18,6 +18,8 @@ export interface UpstreamRequest {
   body: Readable | null;
   /** Aborts the upstream exchange (the client went away). */
   signal?: AbortSignal;
+  /** Sees each interim (1xx) answer before the final one. */
+  onInterim?: (status: number, headers: Record<string, string | string[] | undefined>) => void;
 }
 
 export interface UpstreamResponse {
@@ -42,7 +44,7 @@ export type FetchUpstream = (request: UpstreamRequest) => Promise<UpstreamRespon
  * gateway's uncached path (no copy of the body); the cache uses it for URLs
  * it knows it cannot store. Rejects with a GatewayError before any byte was written.
  */
-export type PassUpstream = (ctx: ProxyContext, onHead?: (status: number, headers: Record<string, string | string[] | undefined>) => void) => Promise<void>;
+export type PassUpstream = (ctx: ProxyContext, onHead?: (status: number, headers: HeaderMap) => void) => Promise<void>;
 
 /** One proxied request as the gateway hands it to the cache. */
 export interface ProxyContext {

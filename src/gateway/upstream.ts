@@ -105,6 +105,7 @@ export class Upstream {
         headers: request.headers,
         body: request.body,
         signal: request.signal,
+        onInfo: request.onInterim && (({ statusCode, headers }) => request.onInterim!(statusCode, headers as Record<string, string | string[]>)),
       });
       res.body.once('close', release);
       res.body.once('end', release);

@@ -1,0 +1,38 @@
+import { STATUS_CODES, validateHeaderName, validateHeaderValue, type ServerResponse } from 'node:http';
+import { endToEndHeaders } from './headers.js';
+
+type ConnectionSocket = NonNullable<ServerResponse['socket']> & { _httpMessage?: ServerResponse | null };
+
+/**
+ * Relays a backend's interim (1xx) answer to the client ahead of the final
+ * one, as RFC 9110 §15.2 asks of a proxy: 103 Early Hints lets a browser
+ * start fetching before the page is ready, 102 tells it the server is
+ * alive. Never to an HTTP/1.0 client (§15.2: it would not understand one),
+ * never once the final head is out, and not 100 (node answers Expect
+ * itself) or 101 (the upgrade path's). Interim answers are never cached.
+ *
+ * Written on the client's socket because node's ServerResponse has a
+ * method for 102 and one for 103 whose Link check rejects valid values; a
+ * request pipelined behind another one has no socket yet and gets only its
+ * final answer.
+ */
+export function relayInterim(res: ServerResponse, status: number, headers: Record<string, string | string[] | undefined>): void {
+  if (status < 102 || status > 199) return;
+  const { req } = res;
+  if (req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return;
+  const socket = res.socket as ConnectionSocket | null;
+  if (res.headersSent || res.writableEnded || !socket || socket.destroyed || socket._httpMessage !== res) return;
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Interim'}\r\n`;
+  for (const [name, value] of Object.entries(endToEndHeaders(headers))) {
+    for (const one of Array.isArray(value) ? value : [value]) {
+      try {
+        validateHeaderName(name);
+        validateHeaderValue(name, one);
+      } catch {
+        continue;
+      }
+      head += `${name}: ${one}\r\n`;
+    }
+  }
+  socket.write(`${head}\r\n`);
+}
