@@ -64,6 +64,40 @@ export function freshnessDirectives(directives: Directives): Directives {
   return out;
 }
 
+const SF_KEY = /^[a-z*][a-z0-9_.*-]*$/;
+/** RFC 8941 §3.3 bare items: integer, decimal, string, token, byte sequence, boolean. */
+const SF_ITEM = /^(?:-?\d{1,15}|-?\d{1,12}\.\d{1,3}|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*"|[A-Za-z*][A-Za-z0-9:/!#$%&'*+.^_`|~-]*|:[A-Za-z0-9+/=]*:|\?[01])$/;
+
+/**
+ * A targeted cache-control field (RFC 9213: `CDN-Cache-Control`), parsed
+ * as the Structured Field Dictionary it is (RFC 8941 §4.2.2): lower-case
+ * keys, no white space around `=`, typed values. Null when the field is
+ * absent, empty or does not parse: RFC 9213 §2.1 then has the cache fall
+ * back to Cache-Control and Expires. A value of the wrong type (a string
+ * max-age) is kept quoted, so it counts as invalid freshness, not as a number.
+ */
+export function parseTargetedCacheControl(value: string | string[] | undefined): Directives | null {
+  if (value === undefined) return null;
+  const out: Directives = {};
+  for (const raw of splitList(Array.isArray(value) ? value.join(',') : value)) {
+    // Parameters (`;a=1`) are allowed on any member; no directive uses them.
+    const member = raw.split(';')[0]!;
+    const eq = member.indexOf('=');
+    const name = eq < 0 ? member : member.slice(0, eq);
+    if (!SF_KEY.test(name)) return null;
+    if (eq < 0) {
+      out[name] = true;
+      continue;
+    }
+    const item = member.slice(eq + 1);
+    if (!SF_ITEM.test(item)) return null;
+    // The last duplicate wins in a Dictionary (RFC 8941 §4.2.2); `?0` is false: the directive is off.
+    if (item === '?0') delete out[name];
+    else out[name] = item === '?1' ? true : item;
+  }
+  return Object.keys(out).length > 0 ? out : null;
+}
+
 /** Splits a comma-separated list, leaving commas inside quoted strings alone. */
 function splitList(value: string): string[] {
   const members: string[] = [];

@@ -1,6 +1,6 @@
 import CachePolicy from 'http-cache-semantics';
 import type { HeaderMap } from '../upstream-types.js';
-import { deltaSeconds, freshnessDirectives, parseCacheControl, type Directives } from './cache-control.js';
+import { deltaSeconds, freshnessDirectives, parseCacheControl, parseTargetedCacheControl, type Directives } from './cache-control.js';
 import { parseHttpDate } from './http-date.js';
 import { varyNames } from './keys.js';
 
@@ -21,6 +21,14 @@ import { varyNames } from './keys.js';
  *   RFC 9110 §15.1 as heuristically cacheable, instead of 10 % of the age
  *   since Last-Modified (RFC 9111 §4.2.2 leaves the heuristic to the cache);
  *   `ttl = 0` disables it;
+ * - `CDN-Cache-Control` (RFC 9213), when valid, replaces Cache-Control and
+ *   Expires for this cache's own decisions; clients still get both fields;
+ * - any final status may be stored with explicit freshness (RFC 9111 §3
+ *   asks to understand only 206 and 304, which we do not store), where the
+ *   library stores only the statuses it lists; must-understand still limits
+ *   storing to those, and never lifts no-store (SPEC §2 "never stores");
+ * - an Age that is not delta-seconds (`7200.0`) is ignored (RFC 9111 §5.1),
+ *   where the library would read 7200;
  * - time comes from an injectable clock (tests).
  */
 
@@ -35,11 +43,24 @@ export interface PolicyFactory {
   fromObject(object: CachePolicy.CachePolicyObject): Policy;
 }
 
+/** Statuses whose caching rules this cache implements, for must-understand (RFC 9111 §5.2.2.3); 206 is not one. */
+const UNDERSTOOD_STATUSES: ReadonlySet<number> = new Set([200, 203, 204, 300, 301, 302, 303, 307, 308, 404, 405, 410, 414, 501]);
+
 /** The library's state we read; it has no public getter for the parsed directives. */
 interface PolicyInternals {
   _rescc: Directives;
+  _reqcc: Directives;
+  _method: string;
+  _status: number;
   _resHeaders: Record<string, string | undefined>;
   _responseTime: number;
+  _noAuthorization: boolean;
+  _allowsStoringAuthenticated(): boolean;
+}
+
+/** True when the response's own CDN-Cache-Control governs it (RFC 9213 §2.1): then Expires is not read. */
+function targeted(headers: Record<string, string | undefined>): boolean {
+  return headers['cdn-cache-control'] !== undefined && parseTargetedCacheControl(headers['cdn-cache-control']) !== null;
 }
 
 export function createPolicyFactory(options: { ttlSeconds: number; now: () => number }): PolicyFactory {
@@ -50,11 +71,37 @@ export function createPolicyFactory(options: { ttlSeconds: number; now: () => nu
       super(request, response, policyOptions);
       // `fromObject` passes no response: the stored directives were parsed when it was made.
       if (!response) return;
+      const forUs = parseTargetedCacheControl(response.headers['cdn-cache-control']);
       const cc = response.headers['cache-control'];
-      const directives = freshnessDirectives(parseCacheControl(cc));
+      const directives = freshnessDirectives(forUs ?? parseCacheControl(cc));
       // RFC 9111 §5.4: Pragma: no-cache counts as no-cache when there is no Cache-Control.
-      if (cc === undefined && /no-cache/i.test(String(response.headers.pragma ?? ''))) directives['no-cache'] = true;
+      if (!forUs && cc === undefined && /no-cache/i.test(String(response.headers.pragma ?? ''))) directives['no-cache'] = true;
       (this as unknown as PolicyInternals)._rescc = directives;
+    }
+
+    /**
+     * RFC 9111 §3, in shared-cache mode: GET (HEAD answers are not stored),
+     * a final status, no no-store or private, Authorization only with
+     * public / s-maxage / must-revalidate, and something that makes it
+     * reusable: explicit freshness, public, or a heuristically cacheable status.
+     */
+    override storable(): boolean {
+      const p = this as unknown as PolicyInternals;
+      const cc = p._rescc;
+      if (p._reqcc['no-store'] || p._method !== 'GET') return false;
+      if (p._status < 200 || p._status === 206 || p._status === 304) return false;
+      if (cc['must-understand'] !== undefined && !UNDERSTOOD_STATUSES.has(p._status)) return false;
+      if (cc['no-store'] || cc.private !== undefined) return false;
+      if (!p._noAuthorization && !p._allowsStoringAuthenticated()) return false;
+      const expires = !targeted(p._resHeaders) && p._resHeaders.expires !== undefined;
+      return expires || cc['max-age'] !== undefined || cc['s-maxage'] !== undefined || cc.public !== undefined || HEURISTIC_STATUSES.has(p._status);
+    }
+
+    /** RFC 9111 §5.1: Age is delta-seconds; anything else (`7200.0`, `-1`) is ignored. A list keeps its first member. */
+    _ageValue(): number {
+      const age = (this as unknown as PolicyInternals)._resHeaders.age;
+      const first = age?.split(',')[0]!.trim();
+      return first !== undefined && /^\d+$/.test(first) ? Number(first) : 0;
     }
 
     // Declared by the library (documented as the hook for tests) but missing from its types.
@@ -78,7 +125,7 @@ export function createPolicyFactory(options: { ttlSeconds: number; now: () => nu
       if (sMaxAge !== undefined) return sMaxAge;
       const maxAge = deltaSeconds(cc['max-age']);
       if (maxAge !== undefined) return maxAge;
-      if (headers.expires !== undefined) {
+      if (headers.expires !== undefined && !targeted(headers)) {
         const expires = parseHttpDate(headers.expires);
         const date = parseHttpDate(headers.date) ?? receivedAt;
         // RFC 9111 §5.3: an invalid Expires (such as "0") is in the past.
@@ -98,7 +145,7 @@ export function createPolicyFactory(options: { ttlSeconds: number; now: () => nu
 /** RFC 9111 §4.2.1: s-maxage (shared caches), max-age, Expires. */
 export function hasExplicitFreshness(policy: Policy): boolean {
   const { _rescc: cc, _resHeaders: headers } = policy as unknown as PolicyInternals;
-  return cc['s-maxage'] !== undefined || cc['max-age'] !== undefined || headers.expires !== undefined;
+  return cc['s-maxage'] !== undefined || cc['max-age'] !== undefined || (headers.expires !== undefined && !targeted(headers));
 }
 
 export function responseDirectives(policy: Policy): Directives {

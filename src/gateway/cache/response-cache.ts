@@ -1,7 +1,8 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { CacheConfig } from '../../config/types.js';
 import { GatewayError, badGateway, gatewayTimeout } from '../errors.js';
-import type { FetchUpstream, HeaderMap, PassUpstream, ProxyContext, UpstreamResponse } from '../upstream-types.js';
+import type { FetchUpstream, HeaderMap, PassUpstream, ProxyContext, UpstreamRequest, UpstreamResponse } from '../upstream-types.js';
+import { relayInterim } from '../interim.js';
 import { addCacheHeaders, cacheStatus, type CacheResult, type CacheStatusParts, type ForwardReason } from './answer-headers.js';
 import { refreshInBackground, type RefreshDeps } from './background-refresh.js';
 import { discard, streamToClient } from './body-stream.js';
@@ -44,6 +45,11 @@ function writeUpstreamHead(ctx: ProxyContext, response: UpstreamResponse, header
     response.body.destroy();
     throw badGateway(`backend sent an invalid response head: ${(err as Error).message}`, err);
   }
+}
+
+/** A request for the client's exchange: its interim answers (103 Early Hints) are relayed, never stored. */
+function upstreamRequest(ctx: ProxyContext, method: string, headers: HeaderMap, body: UpstreamRequest['body'] = null): UpstreamRequest {
+  return { method, path: ctx.path, headers, body, onInterim: (status, fields) => relayInterim(ctx.res, status, fields) };
 }
 
 /**
@@ -183,7 +189,7 @@ export class ResponseCache {
     // A HEAD miss goes to the origin as HEAD; only GET answers are stored.
     if (ctx.method === 'HEAD') return this.passThrough(ctx, fetch, { fwd: lookup.reason }, 'MISS', false);
     return this.coalesce(ctx, fetch, lookup.key, lookup.reason, mayWait, async (release) => {
-      const response = await fetch({ method: 'GET', path: ctx.path, headers: ctx.upstreamHeaders, body: null });
+      const response = await fetch(upstreamRequest(ctx, 'GET', ctx.upstreamHeaders));
       return this.answerUpstream(ctx, response, target, { fwd: lookup.reason }, release);
     }, pass);
   }
@@ -236,7 +242,7 @@ export class ResponseCache {
     this.counters.revalidations++;
     let response: UpstreamResponse;
     try {
-      response = await fetch({ method: 'GET', path: ctx.path, headers, body: null });
+      response = await fetch(upstreamRequest(ctx, 'GET', headers));
     } catch (err) {
       const why = err instanceof GatewayError ? staleOnError(policy, requestCc, true, this.config.grace) : null;
       if (why) {
@@ -256,7 +262,7 @@ export class ResponseCache {
         return this.answer(ctx, entry, updated, 'HIT', { fwd, fwdStatus: 304 });
       }
       // A 304 about some other representation (RFC 9111 §4.3.4): ask again, unconditionally.
-      response = await fetch({ method: 'GET', path: ctx.path, headers: withoutConditionals(ctx.upstreamHeaders), body: null });
+      response = await fetch(upstreamRequest(ctx, 'GET', withoutConditionals(ctx.upstreamHeaders)));
       ctx.backend = response.backend;
     }
     // RFC 5861 §4: an error answer may be replaced by the stale entry.
@@ -302,7 +308,7 @@ export class ResponseCache {
     result: CacheResult,
     invalidates: boolean,
   ): Promise<void> {
-    const response = await fetch({ method: ctx.method, path: ctx.path, headers: ctx.upstreamHeaders, body: hasBody(ctx.req) ? ctx.req : null });
+    const response = await fetch(upstreamRequest(ctx, ctx.method, ctx.upstreamHeaders, hasBody(ctx.req) ? ctx.req : null));
     ctx.backend = response.backend;
     // RFC 9111 §4.4: a non-error answer to an unsafe method invalidates the target URI, and
     // Location / Content-Location when they are on the same origin. Done before the client

@@ -1,6 +1,7 @@
 import type CachePolicy from 'http-cache-semantics';
 import type { CacheConfig } from '../../config/types.js';
 import type { UpstreamResponse } from '../upstream-types.js';
+import { parseTargetedCacheControl } from './cache-control.js';
 import { varyNames } from './keys.js';
 import { HEURISTIC_STATUSES, flattenHeaders, hasExplicitFreshness, policyStatus, storedHeaders, type Policy, type PolicyFactory } from './policy.js';
 
@@ -45,7 +46,7 @@ export function afterNotModified(
   response: UpstreamResponse,
 ): Policy | null {
   const notModified = flattenHeaders(response.headers);
-  if (!policy.revalidatedPolicy(request, { status: 304, headers: notModified }).matches) return null;
+  if (!aboutStored(policy, request, notModified)) return null;
   const merged: CachePolicy.Headers = { ...storedHeaders(policy) };
   // The stored Age described the old copy; the 304 is a new first-hand answer (RFC 9111 §4.2.3).
   delete merged.age;
@@ -56,14 +57,31 @@ export function afterNotModified(
 }
 
 /**
+ * RFC 9111 §4.3.4: which stored response a 304 is about. The library's
+ * answer, except that a 304 with no validator at all answers the
+ * conditional request we built from this entry's own validators, so it is
+ * about this entry (the library would refuse it whenever the entry has an
+ * ETag, and the cache would ask the origin a second time).
+ */
+function aboutStored(policy: Policy, request: CachePolicy.HttpRequest, notModified: CachePolicy.Headers): boolean {
+  if (notModified.etag === undefined && notModified['last-modified'] === undefined) return true;
+  return policy.revalidatedPolicy(request, { status: 304, headers: notModified }).matches;
+}
+
+/**
  * A cheap first look at an answer that passed the cache by (hit-for-pass):
  * could it be stored? A yes only sends the next request down the full path,
  * where the policy decides; a no keeps the URL passing.
  */
 export function mayBeStorable(status: number, headers: Record<string, string | string[] | undefined>): boolean {
-  if (status >= 500 || status === 206 || headers['set-cookie'] !== undefined) return false;
+  if (status === 206 || headers['set-cookie'] !== undefined) return false;
   const vary = headers.vary;
   if (vary !== undefined && String(vary).includes('*')) return false;
-  const cc = headers['cache-control'];
-  return cc === undefined || !/\b(no-store|private)\b/i.test(Array.isArray(cc) ? cc.join(',') : cc);
+  // An error answer is stored only with explicit freshness; without it, it says nothing about the URL.
+  const forUs = headers['cdn-cache-control'] === undefined ? null : parseTargetedCacheControl(headers['cdn-cache-control']);
+  if (forUs) return !forUs['no-store'] && forUs.private === undefined && (status < 500 || forUs['max-age'] !== undefined || forUs['s-maxage'] !== undefined);
+  const field = headers['cache-control'];
+  const cc = field === undefined ? '' : Array.isArray(field) ? field.join(',') : field;
+  if (/\b(no-store|private)\b/i.test(cc)) return false;
+  return status < 500 || /\b(max-age|s-maxage)=/i.test(cc) || headers.expires !== undefined;
 }

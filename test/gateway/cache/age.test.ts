@@ -35,3 +35,15 @@ test("Date stays the backend's on hits", async (t) => {
   await gw.get('/date');
   assert.equal((await gw.get('/date')).headers.date, date);
 });
+
+test('an Age that is not delta-seconds (7200.0, -1, abc) is ignored, not read as a number (RFC 9111 §5.1)', async (t) => {
+  for (const age of ['7200.0', '-7200', 'abc']) {
+    const origin = await backend(t, answer({ 'cache-control': 'max-age=3600', age }, 'x'));
+    const gw = await cacheGateway(t, [origin]);
+    await gw.get('/bad-age');
+    const second = await gw.get('/bad-age');
+    assert.equal(second.headers['x-cache'], 'HIT', `Age: ${age} leaves the answer fresh`);
+    assert.ok(Number(second.headers.age) < 60, `Age: ${age} is not carried into the answer's age`);
+    assert.equal(origin.count('/bad-age'), 1);
+  }
+});

@@ -108,3 +108,45 @@ test('a 304 adds fields the stored answer did not have, such as a first Cache-Co
   assert.equal(hit.headers['x-cache'], 'HIT', 'the max-age from the 304 now governs');
   assert.equal(origin.count('/new-fields'), 2);
 });
+
+test('a 304 that carries no validator answers the conditional request built from the entry: it refreshes it, no second request', async (t) => {
+  const origin = await backend(t, (req, res) => {
+    req.resume();
+    if (req.headers['if-none-match'] === '"v1"') {
+      res.writeHead(304, { 'cache-control': 'max-age=600' });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { etag: '"v1"', 'cache-control': 'max-age=1, must-revalidate', 'content-type': 'text/plain' });
+    res.end('body v1');
+  });
+  const gw = await cacheGateway(t, [origin]);
+  await gw.get('/bare-304');
+  await sleep(1_100);
+  const revalidated = await gw.get('/bare-304');
+  assert.equal(revalidated.status, 200);
+  assert.equal(revalidated.body, 'body v1');
+  assert.equal(revalidated.headers['etag'], '"v1"');
+  assert.equal(origin.count('/bare-304'), 2, 'the conditional request only, no unconditional one after it');
+  assert.equal((await gw.get('/bare-304')).headers['x-cache'], 'HIT');
+});
+
+test('a 304 naming another strong ETag is not about the entry: the cache asks again unconditionally', async (t) => {
+  const origin = await backend(t, (req, res, n) => {
+    req.resume();
+    if (req.headers['if-none-match'] !== undefined) {
+      res.writeHead(304, { etag: '"other"', 'cache-control': 'max-age=600' });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { etag: `"v${n}"`, 'cache-control': 'max-age=1', 'content-type': 'text/plain' });
+    res.end(`body ${n}`);
+  });
+  const gw = await cacheGateway(t, [origin]);
+  await gw.get('/other-304');
+  await sleep(1_100);
+  const answer2 = await gw.get('/other-304');
+  assert.equal(answer2.body, 'body 3');
+  assert.equal(origin.count('/other-304'), 3);
+  assert.equal(origin.seen[2]!.headers['if-none-match'], undefined);
+});
