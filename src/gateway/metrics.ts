@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { TalliedCounter, TalliedHistogram } from '../common/tally-metrics.js';
 import type { Backend } from './backend-pool.js';
 
 /** Methods get their own label value; anything else is OTHER, so the label set stays bounded. */
@@ -6,8 +7,8 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 
 
 /** The gateway's Prometheus metrics (SPEC §6): base units, bounded labels. */
 export class GatewayMetrics {
-  readonly requests: Counter<'backend' | 'method' | 'status' | 'cache'>;
-  readonly duration: Histogram<'cache'>;
+  private readonly requests: TalliedCounter<'backend' | 'method' | 'status' | 'cache'>;
+  private readonly duration: TalliedHistogram;
   readonly inFlight: Gauge;
   readonly refused: Counter;
   readonly backendFailures: Counter<'backend' | 'reason'>;
@@ -15,19 +16,20 @@ export class GatewayMetrics {
 
   constructor(registry: Registry, backends: () => Backend[]) {
     const registers = [registry];
-    this.requests = new Counter({
-      name: 'pibl_http_requests_total',
-      help: 'Requests answered by the gateway, by backend, method, status and cache result',
-      labelNames: ['backend', 'method', 'status', 'cache'],
-      registers,
-    });
-    this.duration = new Histogram({
-      name: 'pibl_http_request_duration_seconds',
-      help: 'Time from request to complete answer, by cache result',
-      labelNames: ['cache'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
+    // Counted per request: tallied, handed to prom-client at scrape time (see common/tally-metrics.ts).
+    this.requests = new TalliedCounter(
+      registry,
+      'pibl_http_requests_total',
+      'Requests answered by the gateway, by backend, method, status and cache result',
+      ['backend', 'method', 'status', 'cache'],
+    );
+    this.duration = new TalliedHistogram(
+      registry,
+      'pibl_http_request_duration_seconds',
+      'Time from request to complete answer, by cache result',
+      'cache',
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    );
     this.inFlight = new Gauge({ name: 'pibl_http_requests_in_flight', help: 'Proxied requests being answered now', registers });
     this.refused = new Counter({
       name: 'pibl_http_connections_refused_total',
@@ -68,8 +70,16 @@ export class GatewayMetrics {
 
   observe(backend: string | undefined, method: string, status: number, cache: string | undefined, seconds: number): void {
     const cacheLabel = cache ?? 'NONE';
-    this.requests.inc({ backend: backend ?? 'none', method: KNOWN_METHODS.has(method) ? method : 'OTHER', status: String(status), cache: cacheLabel });
-    this.duration.observe({ cache: cacheLabel }, seconds);
+    const backendLabel = backend ?? 'none';
+    const methodLabel = KNOWN_METHODS.has(method) ? method : 'OTHER';
+    // Method, status and cache result hold no space, so with the backend's name last the key is unique per label set.
+    this.requests.inc(`${methodLabel} ${status} ${cacheLabel} ${backendLabel}`, () => ({
+      backend: backendLabel,
+      method: methodLabel,
+      status: String(status),
+      cache: cacheLabel,
+    }));
+    this.duration.observe(cacheLabel, seconds);
   }
 }
 
