@@ -59,7 +59,7 @@ export interface ProxyContext {
   host: string;
   clientIp: string;
   /** Request headers prepared for upstream (see UpstreamRequest.headers). */
-  upstreamHeaders: HeaderMap;
+  readonly upstreamHeaders: HeaderMap;
   /** Set by whoever answered: 'HIT' | 'MISS' | 'STALE' | 'BYPASS', for logs and metrics. */
   cacheResult?: 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
   /** Set by whoever fetched: the backend that answered. */
