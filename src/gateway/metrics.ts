@@ -9,7 +9,8 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 
 export class GatewayMetrics {
   private readonly requests: TalliedCounter<'backend' | 'method' | 'status' | 'cache'>;
   private readonly duration: TalliedHistogram;
-  readonly inFlight: Gauge;
+  /** Proxied requests being answered now; read by the gauge at scrape time. */
+  inFlight = 0;
   readonly refused: Counter;
   readonly backendFailures: Counter<'backend' | 'reason'>;
   readonly backendChanges: Counter<'backend' | 'state'>;
@@ -30,7 +31,15 @@ export class GatewayMetrics {
       'cache',
       [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     );
-    this.inFlight = new Gauge({ name: 'pibl_http_requests_in_flight', help: 'Proxied requests being answered now', registers });
+    const inFlightNow = () => this.inFlight;
+    new Gauge({
+      name: 'pibl_http_requests_in_flight',
+      help: 'Proxied requests being answered now',
+      registers,
+      collect() {
+        this.set(inFlightNow());
+      },
+    });
     this.refused = new Counter({
       name: 'pibl_http_connections_refused_total',
       help: 'Client connections refused because max_conn were open',

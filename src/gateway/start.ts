@@ -87,7 +87,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     cache,
     selfHost: `${g.host}:${g.port}`,
     onDone(ctx, status, seconds) {
-      metrics.inFlight.dec();
+      metrics.inFlight--;
       const backend = ctx.backend ? pool.named(ctx.backend) : undefined;
       metrics.observe(ctx.backend, ctx.method, status, ctx.cacheResult, seconds);
       log.request({ clientIp: ctx.clientIp, method: ctx.method, path: ctx.path, status, seconds, upstream: backend?.address, cache: ctx.cacheResult });
@@ -119,7 +119,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         (req: IncomingMessage, res: ServerResponse) => {
           if (isOwnRoute(req.url ?? '/')) fastifyHandler(req, res);
           else {
-            metrics.inFlight.inc();
+            metrics.inFlight++;
             proxy(req, res);
           }
         },
