@@ -32,26 +32,29 @@ export interface Lineup {
   backendPids: number[];
 }
 
-export function gatewayIni(backends: number[], cache: boolean): string {
+/** `pass`: the cache on but nothing storable (ttl = 0, and the backend's /fixed/1k gives no freshness or validator). */
+export type GatewayMode = 'off' | 'pass' | 'hits';
+
+export function gatewayIni(backends: number[], mode: GatewayMode): string {
   return [
     'host = 127.0.0.1',
     'port = 0',
     'quiet = true',
     // The backend sends no freshness: a long heuristic ttl keeps every round of a long run on hits.
-    'ttl = 3600',
+    `ttl = ${mode === 'pass' ? 0 : 3600}`,
     ...backends.map((p, i) => `ip_server${i + 1} = ${HOST}:${p}`),
     '[balancer]',
     'strategy = round_robin',
     '[cache]',
-    `enabled = ${cache}`,
+    `enabled = ${mode !== 'off'}`,
     '',
   ].join('\n');
 }
 
 /** `pibl gateway` in front of the backends; nodeArgs such as --cpu-prof go to node. */
-export async function startGateway(dir: string, name: string, backends: number[], cache: boolean, nodeArgs: string[] = []): Promise<{ child: Child; port: number }> {
+export async function startGateway(dir: string, name: string, backends: number[], mode: GatewayMode, nodeArgs: string[] = []): Promise<{ child: Child; port: number }> {
   const file = join(dir, `${name}.ini`);
-  writeFileSync(file, gatewayIni(backends, cache));
+  writeFileSync(file, gatewayIni(backends, mode));
   return startPibl(name, ['gateway', '--config', file, '--quiet'], dir, nodeArgs);
 }
 
@@ -76,16 +79,16 @@ export async function startLineup(dir: string, names: HttpScenarioName[], log: (
     contenders.push({ name: 'direct', url: url(ports[0]!), pids: () => [backends[0]!.child.pid], cpuOf: 'backend b1' });
   }
   if (wanted.has('gateway-miss')) {
-    const gw = await startGateway(dir, 'gateway-miss', ports, false);
+    const gw = await startGateway(dir, 'gateway-miss', ports, 'off');
     contenders.push({ name: 'gateway-miss', url: url(gw.port), pids: () => [gw.child.pid], cpuOf: 'gateway' });
   }
   if (wanted.has('gateway-cached-miss')) {
-    // Cache on, answers never storable: what the cache layer adds to a miss.
-    const gw = await startGateway(dir, 'gateway-cached-miss', ports, true);
-    contenders.push({ name: 'gateway-cached-miss', url: `http://${HOST}:${gw.port}${PATH}-no-store`, pids: () => [gw.child.pid], cpuOf: 'gateway' });
+    // Cache on, the same URL and answer as gateway-miss but never storable: what the cache layer adds to a miss.
+    const gw = await startGateway(dir, 'gateway-cached-miss', ports, 'pass');
+    contenders.push({ name: 'gateway-cached-miss', url: url(gw.port), pids: () => [gw.child.pid], cpuOf: 'gateway' });
   }
   if (wanted.has('gateway-hit')) {
-    const gw = await startGateway(dir, 'gateway-hit', ports, true);
+    const gw = await startGateway(dir, 'gateway-hit', ports, 'hits');
     contenders.push({ name: 'gateway-hit', url: url(gw.port), pids: () => [gw.child.pid], cpuOf: 'gateway', hitHeader: 'x-cache' });
   }
   if (nginxWanted(names, 'nginx') || nginxWanted(names, 'nginx-auto')) {

@@ -56,11 +56,11 @@ export async function main(argv: string[]): Promise<number> {
     const generator = loadGenerator(values.tool as ToolChoice);
     const name = values.hit ? 'gateway-hit' : values['cached-miss'] ? 'gateway-cached-miss' : 'gateway-miss';
     const backends = await startBackends(dir);
-    const cacheOn = Boolean(values.hit || values['cached-miss']);
+    const mode = values.hit ? 'hits' : values['cached-miss'] ? 'pass' : 'off';
     if (values.perf && !perfVersion()) throw new Error('--perf needs Linux perf (apt-get install linux-perf)');
     const nodeArgs = values.perf ? PERF_NODE_ARGS : ['--cpu-prof', `--cpu-prof-dir=${out}`];
-    const gateway = await startGateway(dir, name, backends.map((b) => b.port), cacheOn, nodeArgs);
-    const url = `http://${HOST}:${gateway.port}${PATH}${values['cached-miss'] ? '-no-store' : ''}`;
+    const gateway = await startGateway(dir, name, backends.map((b) => b.port), mode, nodeArgs);
+    const url = `http://${HOST}:${gateway.port}${PATH}`;
     const problem = await checkContender({ name, url, pids: () => [gateway.child.pid], cpuOf: 'gateway', hitHeader: values.hit ? 'x-cache' : undefined });
     if (problem) log(`profile: warning: ${problem}`);
     await generator.run({ url, connections, durationMs: 1_000 });

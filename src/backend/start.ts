@@ -43,11 +43,6 @@ export async function startBackend(options: BackendOptions): Promise<BackendServ
     const path = url.pathname;
     if (path === '/health') return send(res, 200, 'application/json', JSON.stringify({ status: 'ok', backend: options.name }));
     if (path === '/fixed/1k') return send(res, 200, 'text/plain', FIXED_1K);
-    if (path === '/fixed/1k-no-store') {
-      // For the bench: the same body, never storable, so a caching gateway takes its miss path every time.
-      res.setHeader('cache-control', 'no-store');
-      return send(res, 200, 'text/plain', FIXED_1K);
-    }
     if (path === '/' || path === '/index.html') {
       if (req.method === 'POST') return echoForm(req, res);
       return send(res, 200, 'text/html; charset=utf-8', page);

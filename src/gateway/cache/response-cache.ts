@@ -130,9 +130,35 @@ export class ResponseCache {
     const lookup = this.entries.lookup(primary, ctx.req.headers);
     // A lookup the store answered at once goes on in this same tick: a hit is written and a
     // miss is at the backend before the request handler returns.
-    return lookup instanceof Promise
-      ? lookup.then((found) => this.use(ctx, fetch, mayWait, pass, target, found))
-      : this.use(ctx, fetch, mayWait, pass, target, lookup);
+    if (lookup instanceof Promise) return lookup.then((found) => this.use(ctx, fetch, mayWait, pass, target, found));
+    if (pass && this.passesBy(ctx, lookup)) return this.hitForPass(ctx, lookup, pass);
+    return this.use(ctx, fetch, mayWait, pass, target, lookup);
+  }
+
+  /**
+   * A URL whose last answer could not be stored goes straight through the gateway's
+   * streaming path (no body copy, no policy: Varnish's hit-for-pass, and the cost of a
+   * miss with the cache on stays that of the cache off), unless the request asks for
+   * something only the cache can do (a Range, only-if-cached).
+   */
+  private passesBy(ctx: ProxyContext, lookup: Lookup): lookup is Extract<Lookup, { found: false }> {
+    if (lookup.found || ctx.req.headers.range !== undefined || this.flights.coalesces(lookup.key)) return false;
+    return ctx.req.headers['cache-control'] === undefined || !requestDirectives(ctx.req.headers)['only-if-cached'];
+  }
+
+  /**
+   * The answer is still watched: one that looks storable lifts the mark, so the next
+   * request takes the full path and is stored (the hit-for-miss behaviour).
+   */
+  private hitForPass(ctx: ProxyContext, lookup: Extract<Lookup, { found: false }>, pass: PassUpstream): Promise<void> {
+    this.counters.misses++;
+    this.mark(ctx, 'MISS');
+    const key = lookup.key;
+    const status = lookup.reason === 'uri-miss' ? HIT_FOR_PASS_URI : HIT_FOR_PASS_VARY;
+    return pass(ctx, (code, headers) => {
+      if (mayBeStorable(code, headers, this.config.ttl)) this.flights.remember(key, true);
+      addCacheHeaders(headers, 'MISS', status);
+    });
   }
 
   private async use(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean, pass: PassUpstream | undefined, target: Target, lookup: Lookup): Promise<void> {
@@ -171,21 +197,7 @@ export class ResponseCache {
       }
     }
     if (requestCc['only-if-cached']) return this.onlyIfCached(ctx);
-    // A URL whose last answer could not be stored goes straight through the gateway's
-    // streaming path (no body copy, no policy: Varnish's hit-for-pass, and the cost of a
-    // miss with the cache on stays that of the cache off). Its answer is still watched:
-    // one that looks storable lifts the mark, so the next request takes the full path and
-    // is stored (the hit-for-miss behaviour).
-    if (pass && !this.flights.coalesces(lookup.key)) {
-      this.counters.misses++;
-      this.mark(ctx, 'MISS');
-      const key = lookup.key;
-      const status = lookup.reason === 'uri-miss' ? HIT_FOR_PASS_URI : HIT_FOR_PASS_VARY;
-      return pass(ctx, (code, headers) => {
-        if (mayBeStorable(code, headers)) this.flights.remember(key, true);
-        addCacheHeaders(headers, 'MISS', status);
-      });
-    }
+    if (pass && this.passesBy(ctx, lookup)) return this.hitForPass(ctx, lookup, pass);
     // A HEAD miss goes to the origin as HEAD; only GET answers are stored.
     if (ctx.method === 'HEAD') return this.passThrough(ctx, fetch, { fwd: lookup.reason }, 'MISS', false);
     return this.coalesce(ctx, fetch, lookup.key, lookup.reason, mayWait, async (release) => {

@@ -71,17 +71,27 @@ function aboutStored(policy: Policy, request: CachePolicy.HttpRequest, notModifi
 /**
  * A cheap first look at an answer that passed the cache by (hit-for-pass):
  * could it be stored? A yes only sends the next request down the full path,
- * where the policy decides; a no keeps the URL passing.
+ * where the policy decides; a no keeps the URL passing. It asks what
+ * storableVary asks, from the raw fields: a yes for an answer the policy
+ * then refuses would send every other request down the full path.
  */
-export function mayBeStorable(status: number, headers: Record<string, string | string[] | undefined>): boolean {
+export function mayBeStorable(status: number, headers: Record<string, string | string[] | undefined>, heuristicTtl: number): boolean {
   if (status === 206 || headers['set-cookie'] !== undefined) return false;
   const vary = headers.vary;
   if (vary !== undefined && String(vary).includes('*')) return false;
-  // An error answer is stored only with explicit freshness; without it, it says nothing about the URL.
   const forUs = headers['cdn-cache-control'] === undefined ? null : parseTargetedCacheControl(headers['cdn-cache-control']);
-  if (forUs) return !forUs['no-store'] && forUs.private === undefined && (status < 500 || forUs['max-age'] !== undefined || forUs['s-maxage'] !== undefined);
-  const field = headers['cache-control'];
-  const cc = field === undefined ? '' : Array.isArray(field) ? field.join(',') : field;
-  if (/\b(no-store|private)\b/i.test(cc)) return false;
-  return status < 500 || /\b(max-age|s-maxage)=/i.test(cc) || headers.expires !== undefined;
+  let explicit: boolean;
+  if (forUs) {
+    if (forUs['no-store'] || forUs.private !== undefined) return false;
+    explicit = forUs['max-age'] !== undefined || forUs['s-maxage'] !== undefined;
+  } else {
+    const field = headers['cache-control'];
+    const cc = field === undefined ? '' : Array.isArray(field) ? field.join(',') : field;
+    if (/\b(no-store|private)\b/i.test(cc)) return false;
+    explicit = /\b(max-age|s-maxage)=/i.test(cc) || headers.expires !== undefined;
+  }
+  // An error answer is stored only with explicit freshness; without it, it says nothing about the URL.
+  if (status >= 500) return explicit;
+  const validators = headers.etag !== undefined || headers['last-modified'] !== undefined;
+  return explicit || validators || (heuristicTtl > 0 && HEURISTIC_STATUSES.has(status));
 }

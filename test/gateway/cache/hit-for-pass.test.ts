@@ -25,3 +25,29 @@ test('on a hit-for-pass answer a Cache-Status from a cache behind the gateway is
   assert.equal(passed.headers['cache-status'], 'origin-cache; fwd=uri-miss, pibl; fwd=uri-miss; detail=hit-for-pass');
   assert.equal(passed.headers['x-cache'], 'MISS');
 });
+
+test('with ttl = 0 an answer with no freshness and no validator stays on hit-for-pass (it never alternates with the full path)', async (t) => {
+  const origin = await backend(t, answer({ 'content-type': 'text/plain' }, (n) => `#${n}`));
+  const gw = await cacheGateway(t, [origin], { ttl: 0 });
+  assert.doesNotMatch(String((await gw.get('/plain')).headers['cache-status']), /hit-for-pass/);
+  for (let i = 2; i <= 5; i++) {
+    const next = await gw.get('/plain');
+    assert.equal(next.body, `#${i}`);
+    assert.match(String(next.headers['cache-status']), /detail=hit-for-pass$/, `request ${i}`);
+  }
+});
+
+test('a URL on hit-for-pass whose answer becomes storable (it gains max-age) is stored on the next request', async (t) => {
+  let cacheable = false;
+  const origin = await backend(t, (req, res, n) => answer(cacheable ? { 'cache-control': 'max-age=600' } : {}, `#${n}`)(req, res, n));
+  const gw = await cacheGateway(t, [origin], { ttl: 0 });
+  await gw.get('/later');
+  assert.match(String((await gw.get('/later')).headers['cache-status']), /hit-for-pass/);
+  cacheable = true;
+  await gw.get('/later');
+  const stored = await gw.get('/later');
+  assert.match(String(stored.headers['cache-status']), /stored/);
+  const hit = await gw.get('/later');
+  assert.equal(hit.headers['x-cache'], 'HIT');
+  assert.equal(hit.body, '#4');
+});
