@@ -1,25 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { runPibl } from '../helpers/cli.js';
+import { runPibl, runScript } from '../helpers/cli.js';
 
 // The harness in its quickest form: structure only, never a timing.
 const BENCH = fileURLToPath(new URL('../../bench/run.ts', import.meta.url));
 const QUICK_ENV = { PIBL_BENCH_DURATION: '1', PIBL_BENCH_TOOL: 'autocannon' };
 
-async function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', BENCH, ...args], { env: { ...process.env, ...QUICK_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c) => (stdout += c));
-  child.stderr.on('data', (c) => (stderr += c));
-  const timer = setTimeout(() => child.kill('SIGINT'), 90_000);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  return { code, stdout, stderr };
-}
+const runBench = (args: string[]) => runScript(BENCH, args, { env: QUICK_ENV, timeoutMs: 90_000, timeoutSignal: 'SIGINT' });
 
 test('bench --only direct,gateway-miss --rounds 1 prints the table with those rows and exits 0', { timeout: 120_000 }, async () => {
   const run = await runBench(['--only', 'direct,gateway-miss', '--rounds', '1', '--connections', '10']);

@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { perfVersion } from '../../bench/perf-profile.js';
+import { runScript } from '../helpers/cli.js';
 
 const PROFILE = fileURLToPath(new URL('../../bench/profile.ts', import.meta.url));
 const perf = perfVersion();
@@ -20,16 +19,10 @@ test(
     t.after(() => rmSync(out, { recursive: true, force: true }));
     const perfMaps = () => new Set(readdirSync('/tmp').filter((f) => /^perf-\d+\.map$/.test(f)));
     const before = perfMaps();
-    const child = spawn(process.execPath, ['--import', 'tsx', PROFILE, '--perf', '--duration', '1', '--connections', '4', '--top', '5', '--tool', 'autocannon', '--out', out], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { code, stdout, stderr } = await runScript(PROFILE, ['--perf', '--duration', '1', '--connections', '4', '--top', '5', '--tool', 'autocannon', '--out', out], {
+      timeoutMs: 60_000,
+      timeoutSignal: 'SIGINT',
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGINT'), 60_000);
-    const [code] = (await once(child, 'exit')) as [number | null];
-    clearTimeout(timer);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^gateway-miss under autocannon/m);
     assert.match(stdout, /CPU %  where \(self time\)/);

@@ -11,18 +11,32 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `node dist/cli.js ...args` to completion (bounded by timeoutMs). */
-export async function runPibl(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Run> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Sent when timeoutMs passes (default SIGKILL; SIGINT lets a bench stop its own children). */
+  timeoutSignal?: NodeJS.Signals;
+}
+
+/** Runs `node ...argv` to completion (bounded by timeoutMs), collecting its output. */
+export async function runNode(argv: string[], options: RunOptions = {}): Promise<Run> {
+  const child = spawn(process.execPath, argv, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => (stdout += c));
   child.stderr.on('data', (c) => (stderr += c));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 15_000);
+  const timer = setTimeout(() => child.kill(options.timeoutSignal ?? 'SIGKILL'), options.timeoutMs ?? 15_000);
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   clearTimeout(timer);
   return { code, signal, stdout, stderr };
 }
+
+/** Runs `node dist/cli.js ...args` to completion (bounded by timeoutMs). */
+export const runPibl = (args: string[], options: RunOptions = {}): Promise<Run> => runNode([CLI, ...args], options);
+
+/** Runs a TypeScript script of the repository (bench/) through tsx. */
+export const runScript = (file: string, args: string[], options: RunOptions = {}): Promise<Run> => runNode(['--import', 'tsx', file, ...args], options);
 
 export interface Daemon {
   child: ChildProcess;
