@@ -136,9 +136,16 @@ export function createPolicyFactory(options: { ttlSeconds: number; now: () => nu
   }
 
   const libraryOptions: CachePolicy.Options = { shared: true, cacheHeuristic: 0 };
+  const revived = new WeakMap<CachePolicy.CachePolicyObject, Policy>();
   return {
     create: (request, response) => new PiblPolicy(request, response, libraryOptions),
-    fromObject: (object) => PiblPolicy.fromObject(object),
+    fromObject: (object) => {
+      // The memory store hands out the same stored object on every hit: revive it once.
+      // A policy is never changed after it is made, so one instance serves every request.
+      let policy = revived.get(object);
+      if (!policy) revived.set(object, (policy = PiblPolicy.fromObject(object)));
+      return policy;
+    },
   };
 }
 
