@@ -4,6 +4,13 @@ import { endToEndHeaders } from './headers.js';
 type ConnectionSocket = NonNullable<ServerResponse['socket']> & { _httpMessage?: ServerResponse | null };
 
 /**
+ * Interim answers relayed per response at most: a backend that keeps sending
+ * 103s must not make the gateway buffer them for a client that reads slowly.
+ */
+export const MAX_INTERIM_ANSWERS = 8;
+const relayed = new WeakMap<ServerResponse, number>();
+
+/**
  * Relays a backend's interim (1xx) answer to the client ahead of the final
  * one, as RFC 9110 §15.2 asks of a proxy: 103 Early Hints lets a browser
  * start fetching before the page is ready, 102 tells it the server is
@@ -22,6 +29,9 @@ export function relayInterim(res: ServerResponse, status: number, headers: Recor
   if (req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return;
   const socket = res.socket as ConnectionSocket | null;
   if (res.headersSent || res.writableEnded || !socket || socket.destroyed || socket._httpMessage !== res) return;
+  const count = relayed.get(res) ?? 0;
+  if (count >= MAX_INTERIM_ANSWERS) return;
+  relayed.set(res, count + 1);
   let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Interim'}\r\n`;
   for (const [name, value] of Object.entries(endToEndHeaders(headers))) {
     for (const one of Array.isArray(value) ? value : [value]) {

@@ -7,6 +7,7 @@ import { backend, cacheGateway } from './cache/harness.js';
 import { startGateway } from '../../src/gateway/start.js';
 import { backendLines, configFromIni } from '../helpers/config.js';
 import { logLines } from '../helpers/gateway.js';
+import { MAX_INTERIM_ANSWERS } from '../../src/gateway/interim.js';
 
 const HINTS = { link: '</styles.css>; rel=preload; as=style', 'x-my-header': 'test' };
 
@@ -79,4 +80,18 @@ test('an HTTP/1.0 client gets no interim answer, only the final one (RFC 9110 §
   assert.match(raw, /^HTTP\/1\.1 200 OK\r\n/, raw);
   assert.doesNotMatch(raw, /HTTP\/1\.1 10[23]/);
   assert.match(raw, /page 1$/);
+});
+
+test(`a backend that keeps sending interim answers gets at most ${MAX_INTERIM_ANSWERS} relayed; the final answer still arrives`, async (t) => {
+  const origin = await backend(t, (_req, res) => {
+    for (let i = 0; i < 50; i++) res.writeEarlyHints({ link: `</s${i}.css>; rel=preload; as=style` });
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('final');
+  });
+  const gw = await cacheGateway(t, [origin]);
+  const seen = await get(gw.service.port, '/many');
+  assert.equal(seen.interim.length, MAX_INTERIM_ANSWERS);
+  assert.equal(seen.interim[0]!.headers.link, '</s0.css>; rel=preload; as=style');
+  assert.equal(seen.status, 200);
+  assert.equal(seen.body, 'final');
 });
