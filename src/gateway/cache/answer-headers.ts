@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { HeaderMap } from '../upstream-types.js';
-import { parseCacheControl, qualifiedNoCacheFields } from './cache-control.js';
+import { parseCacheControl, parseTargetedCacheControl, qualifiedNoCacheFields } from './cache-control.js';
 import { storedHeaders, type Policy } from './policy.js';
 
 export type CacheResult = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
@@ -68,13 +68,23 @@ export function storedAnswerHeaders(policy: Policy, status: number, bodyLength: 
     if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
   }
   headers.age = String(Math.round(policy.age()));
-  const cc = stored['cache-control'];
-  if (!validated && cc !== undefined && /no-cache\s*=/i.test(cc)) {
-    for (const name of qualifiedNoCacheFields(parseCacheControl(cc))) delete headers[name];
-  }
+  if (!validated) for (const name of qualifiedNoCacheFieldsOf(stored)) delete headers[name];
   if (statusHasNoContent(status)) delete headers['content-length'];
   else headers['content-length'] = String(bodyLength);
   return headers;
+}
+
+/**
+ * The fields a qualified no-cache names, from the directives that govern
+ * this cache: CDN-Cache-Control when valid (RFC 9213), else Cache-Control.
+ * Parsed only when a `no-cache=` is there at all, which is rare.
+ */
+function qualifiedNoCacheFieldsOf(stored: Record<string, string | undefined>): string[] {
+  const cdn = stored['cdn-cache-control'];
+  const cc = stored['cache-control'];
+  const mentioned = (value: string | undefined) => value !== undefined && /no-cache\s*=/i.test(value);
+  if (!mentioned(cdn) && !mentioned(cc)) return [];
+  return qualifiedNoCacheFields(parseTargetedCacheControl(cdn) ?? parseCacheControl(cc));
 }
 
 /**

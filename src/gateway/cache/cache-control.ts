@@ -40,8 +40,10 @@ export function deltaSeconds(value: string | true | undefined): number | undefin
  * response may be reused, but without those fields unless revalidated.
  */
 export function qualifiedNoCacheFields(directives: Directives): string[] {
-  const value = directives['no-cache'];
-  if (typeof value !== 'string') return [];
+  const raw = directives['no-cache'];
+  if (typeof raw !== 'string') return [];
+  // A Structured Field String (CDN-Cache-Control) keeps its quotes; Cache-Control's parser has removed them.
+  const value = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
   return value
     .split(',')
     .map((name) => name.trim().toLowerCase())
@@ -64,38 +66,82 @@ export function freshnessDirectives(directives: Directives): Directives {
   return out;
 }
 
-const SF_KEY = /^[a-z*][a-z0-9_.*-]*$/;
-/** RFC 8941 §3.3 bare items: integer, decimal, string, token, byte sequence, boolean. */
-const SF_ITEM = /^(?:-?\d{1,15}|-?\d{1,12}\.\d{1,3}|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*"|[A-Za-z*][A-Za-z0-9:/!#$%&'*+.^_`|~-]*|:[A-Za-z0-9+/=]*:|\?[01])$/;
+/** RFC 8941 §3.3 bare items: decimal, integer, string, token, byte sequence, boolean (sticky: matched at a position). */
+const SF_BARE_ITEM = /-?\d{1,12}\.\d{1,3}(?![\d.])|-?\d{1,15}(?![\d.])|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*"|[A-Za-z*][A-Za-z0-9:/!#$%&'*+.^_`|~-]*|:[A-Za-z0-9+/=]*:|\?[01]/y;
+const SF_KEY = /[a-z*][a-z0-9_.*-]*/y;
 
 /**
  * A targeted cache-control field (RFC 9213: `CDN-Cache-Control`), parsed
  * as the Structured Field Dictionary it is (RFC 8941 §4.2.2): lower-case
- * keys, no white space around `=`, typed values. Null when the field is
- * absent, empty or does not parse: RFC 9213 §2.1 then has the cache fall
- * back to Cache-Control and Expires. A value of the wrong type (a string
- * max-age) is kept quoted, so it counts as invalid freshness, not as a number.
+ * keys, no white space around `=`, typed values, parameters and inner lists
+ * allowed, no empty member. Null when the field is absent, empty or does not
+ * parse: RFC 9213 §2.1 then has the cache fall back to Cache-Control and
+ * Expires. A value of the wrong type (a string max-age) is kept quoted, so
+ * it counts as invalid freshness, not as a number.
  */
 export function parseTargetedCacheControl(value: string | string[] | undefined): Directives | null {
   if (value === undefined) return null;
+  const input = (Array.isArray(value) ? value.join(',') : value).replace(/^ +| +$/g, '');
   const out: Directives = {};
-  for (const raw of splitList(Array.isArray(value) ? value.join(',') : value)) {
-    // Parameters (`;a=1`) are allowed on any member; no directive uses them.
-    const member = raw.split(';')[0]!;
-    const eq = member.indexOf('=');
-    const name = eq < 0 ? member : member.slice(0, eq);
-    if (!SF_KEY.test(name)) return null;
-    if (eq < 0) {
-      out[name] = true;
-      continue;
+  let i = 0;
+  const match = (re: RegExp): string | null => {
+    re.lastIndex = i;
+    const m = re.exec(input);
+    if (!m) return null;
+    i = re.lastIndex;
+    return m[0];
+  };
+  const skip = (chars: string) => {
+    while (i < input.length && chars.includes(input[i]!)) i++;
+  };
+  const parameters = (): boolean => {
+    while (input[i] === ';') {
+      i++;
+      skip(' ');
+      if (match(SF_KEY) === null) return false;
+      if (input[i] === '=') {
+        i++;
+        if (match(SF_BARE_ITEM) === null) return false;
+      }
     }
-    const item = member.slice(eq + 1);
-    if (!SF_ITEM.test(item)) return null;
+    return true;
+  };
+  const innerList = (): string | null => {
+    const from = i++;
+    for (;;) {
+      skip(' ');
+      if (input[i] === ')') {
+        i++;
+        return parameters() ? input.slice(from, i) : null;
+      }
+      if (match(SF_BARE_ITEM) === null || !parameters()) return null;
+      if (input[i] !== ' ' && input[i] !== ')') return null;
+    }
+  };
+  while (i < input.length) {
+    const name = match(SF_KEY);
+    if (name === null) return null;
+    let item: string | true = true;
+    if (input[i] === '=') {
+      i++;
+      const parsed = input[i] === '(' ? innerList() : match(SF_BARE_ITEM);
+      if (parsed === null) return null;
+      item = parsed;
+    }
+    if (!parameters()) return null;
     // The last duplicate wins in a Dictionary (RFC 8941 §4.2.2); `?0` is false: the directive is off.
     if (item === '?0') delete out[name];
     else out[name] = item === '?1' ? true : item;
+    skip(' \t');
+    if (i >= input.length) break;
+    if (input[i] !== ',') return null;
+    i++;
+    skip(' \t');
+    // A trailing comma is a parse error.
+    if (i >= input.length) return null;
   }
-  return Object.keys(out).length > 0 ? out : null;
+  // A valid field that names nothing the cache knows still governs it (RFC 9213 §2.1 falls back only when empty or invalid).
+  return input.length > 0 ? out : null;
 }
 
 /** Splits a comma-separated list, leaving commas inside quoted strings alone. */

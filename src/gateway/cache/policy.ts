@@ -55,12 +55,53 @@ interface PolicyInternals {
   _resHeaders: Record<string, string | undefined>;
   _responseTime: number;
   _noAuthorization: boolean;
-  _allowsStoringAuthenticated(): boolean;
 }
 
 /** True when the response's own CDN-Cache-Control governs it (RFC 9213 §2.1): then Expires is not read. */
 function targeted(headers: Record<string, string | undefined>): boolean {
   return headers['cdn-cache-control'] !== undefined && parseTargetedCacheControl(headers['cdn-cache-control']) !== null;
+}
+
+/**
+ * What RFC 9111 §3 decides storability on, whether read from a policy or
+ * from the raw fields of an answer passing by (hit-for-pass watches those),
+ * so that both ask exactly the same question.
+ */
+export interface AnswerFacts {
+  status: number;
+  /** The directives that govern this cache: CDN-Cache-Control when valid, else Cache-Control (after freshnessDirectives). */
+  cc: Directives;
+  /** An Expires that counts: present, and not overridden by CDN-Cache-Control. */
+  expires: boolean;
+  /** The request carried Authorization. */
+  authorized: boolean;
+}
+
+/**
+ * RFC 9111 §3 for a shared cache: a final status (206 and 304 would need
+ * understanding we do not have: partial content is not combined, SPEC §2),
+ * must-understand only with a status we implement, no no-store or private,
+ * Authorization only with public / s-maxage / must-revalidate (§3.5), and
+ * something that makes it reusable: explicit freshness, public, or a
+ * heuristically cacheable status.
+ */
+export function storableByRfc(f: AnswerFacts): boolean {
+  const cc = f.cc;
+  if (f.status < 200 || f.status === 206 || f.status === 304) return false;
+  if (cc['must-understand'] !== undefined && !UNDERSTOOD_STATUSES.has(f.status)) return false;
+  if (cc['no-store'] || cc.private !== undefined) return false;
+  if (f.authorized && cc.public === undefined && cc['s-maxage'] === undefined && cc['must-revalidate'] === undefined) return false;
+  return explicitFreshness(f) || cc.public !== undefined || HEURISTIC_STATUSES.has(f.status);
+}
+
+/** RFC 9111 §4.2.1: s-maxage (shared caches), max-age, Expires. */
+export function explicitFreshness(f: AnswerFacts): boolean {
+  return f.cc['s-maxage'] !== undefined || f.cc['max-age'] !== undefined || f.expires;
+}
+
+export function factsOf(policy: Policy): AnswerFacts {
+  const p = policy as unknown as PolicyInternals;
+  return { status: p._status, cc: p._rescc, expires: p._resHeaders.expires !== undefined && !targeted(p._resHeaders), authorized: !p._noAuthorization };
 }
 
 export function createPolicyFactory(options: { ttlSeconds: number; now: () => number }): PolicyFactory {
@@ -79,22 +120,11 @@ export function createPolicyFactory(options: { ttlSeconds: number; now: () => nu
       (this as unknown as PolicyInternals)._rescc = directives;
     }
 
-    /**
-     * RFC 9111 §3, in shared-cache mode: GET (HEAD answers are not stored),
-     * a final status, no no-store or private, Authorization only with
-     * public / s-maxage / must-revalidate, and something that makes it
-     * reusable: explicit freshness, public, or a heuristically cacheable status.
-     */
+    /** RFC 9111 §3, in shared-cache mode, for a GET (HEAD answers are not stored) whose request did not say no-store. */
     override storable(): boolean {
       const p = this as unknown as PolicyInternals;
-      const cc = p._rescc;
       if (p._reqcc['no-store'] || p._method !== 'GET') return false;
-      if (p._status < 200 || p._status === 206 || p._status === 304) return false;
-      if (cc['must-understand'] !== undefined && !UNDERSTOOD_STATUSES.has(p._status)) return false;
-      if (cc['no-store'] || cc.private !== undefined) return false;
-      if (!p._noAuthorization && !p._allowsStoringAuthenticated()) return false;
-      const expires = !targeted(p._resHeaders) && p._resHeaders.expires !== undefined;
-      return expires || cc['max-age'] !== undefined || cc['s-maxage'] !== undefined || cc.public !== undefined || HEURISTIC_STATUSES.has(p._status);
+      return storableByRfc(factsOf(this));
     }
 
     /** RFC 9111 §5.1: Age is delta-seconds; anything else (`7200.0`, `-1`) is ignored. A list keeps its first member. */
@@ -149,11 +179,6 @@ export function createPolicyFactory(options: { ttlSeconds: number; now: () => nu
   };
 }
 
-/** RFC 9111 §4.2.1: s-maxage (shared caches), max-age, Expires. */
-export function hasExplicitFreshness(policy: Policy): boolean {
-  const { _rescc: cc, _resHeaders: headers } = policy as unknown as PolicyInternals;
-  return cc['s-maxage'] !== undefined || cc['max-age'] !== undefined || (headers.expires !== undefined && !targeted(headers));
-}
 
 export function responseDirectives(policy: Policy): Directives {
   return (policy as unknown as PolicyInternals)._rescc;

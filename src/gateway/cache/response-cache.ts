@@ -156,7 +156,7 @@ export class ResponseCache {
     const key = lookup.key;
     const status = lookup.reason === 'uri-miss' ? HIT_FOR_PASS_URI : HIT_FOR_PASS_VARY;
     return pass(ctx, (code, headers) => {
-      if (mayBeStorable(code, headers, this.config.ttl)) this.flights.remember(key, true);
+      if (mayBeStorable(code, headers, ctx.req.headers, this.config)) this.flights.remember(key, true);
       addCacheHeaders(headers, 'MISS', status);
     });
   }

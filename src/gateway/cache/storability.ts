@@ -1,33 +1,49 @@
 import type CachePolicy from 'http-cache-semantics';
 import type { CacheConfig } from '../../config/types.js';
 import type { UpstreamResponse } from '../upstream-types.js';
-import { parseTargetedCacheControl } from './cache-control.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { freshnessDirectives, parseCacheControl, parseTargetedCacheControl } from './cache-control.js';
 import { varyNames } from './keys.js';
-import { HEURISTIC_STATUSES, flattenHeaders, hasExplicitFreshness, policyStatus, storedHeaders, type Policy, type PolicyFactory } from './policy.js';
+import {
+  HEURISTIC_STATUSES,
+  explicitFreshness,
+  factsOf,
+  flattenHeaders,
+  policyStatus,
+  storableByRfc,
+  storedHeaders,
+  type AnswerFacts,
+  type Policy,
+  type PolicyFactory,
+} from './policy.js';
 
 /**
- * Whether an answer may be stored: the library's RFC 9111 §3 checks (method,
- * status understood, no-store, private, Authorization without public,
- * s-maxage or must-revalidate) and SPEC §2 on top: never Set-Cookie, never
- * Vary: *, never a body known to exceed max_object_bytes, and with the
- * heuristic off (ttl = 0) only answers with explicit freshness or a
- * validator. Resolves the Vary names to key it by, or null.
+ * Whether an answer may be stored: RFC 9111 §3 (./policy.ts storableByRfc)
+ * and SPEC §2 on top: never Set-Cookie, never Vary: *, never a body known
+ * to exceed max_object_bytes, and with the heuristic off (ttl = 0) only
+ * answers with explicit freshness or a validator. Resolves the Vary names to
+ * key it by, or null.
  */
 export function storableVary(policy: Policy, config: CacheConfig): string[] | null {
   if (!policy.storable()) return null;
   // The answer's fields as the policy holds them (flattened once, when it was made).
   const headers = storedHeaders(policy);
-  if (headers['set-cookie'] !== undefined) return null;
   const names = varyNames(headers.vary);
-  if (names === '*') return null;
+  if (names === '*' || !keptBySpec(factsOf(policy), headers, config)) return null;
+  return names;
+}
+
+/** SPEC §2's rules on top of RFC 9111 §3. */
+function keptBySpec(facts: AnswerFacts, headers: Record<string, string | string[] | undefined>, config: Pick<CacheConfig, 'ttl' | 'maxObjectBytes'>): boolean {
+  if (headers['set-cookie'] !== undefined || varyNames(headers.vary) === '*') return false;
   const length = Number(headers['content-length']);
-  if (Number.isFinite(length) && length > config.maxObjectBytes) return null;
-  const usable =
-    hasExplicitFreshness(policy) ||
+  if (Number.isFinite(length) && length > config.maxObjectBytes) return false;
+  return (
+    explicitFreshness(facts) ||
     headers.etag !== undefined ||
     headers['last-modified'] !== undefined ||
-    (config.ttl > 0 && HEURISTIC_STATUSES.has(policyStatus(policy)));
-  return usable ? names : null;
+    (config.ttl > 0 && HEURISTIC_STATUSES.has(facts.status))
+  );
 }
 
 const NOT_UPDATED_BY_304 = new Set(['content-length', 'content-encoding', 'content-range', 'transfer-encoding', 'set-cookie']);
@@ -69,29 +85,25 @@ function aboutStored(policy: Policy, request: CachePolicy.HttpRequest, notModifi
 }
 
 /**
- * A cheap first look at an answer that passed the cache by (hit-for-pass):
- * could it be stored? A yes only sends the next request down the full path,
- * where the policy decides; a no keeps the URL passing. It asks what
+ * A first look at an answer that passed the cache by (hit-for-pass): would
+ * it be stored? A yes sends the next request down the full path, where the
+ * policy decides; a no keeps the URL passing. It asks exactly what
  * storableVary asks, from the raw fields: a yes for an answer the policy
  * then refuses would send every other request down the full path.
  */
-export function mayBeStorable(status: number, headers: Record<string, string | string[] | undefined>, heuristicTtl: number): boolean {
-  if (status === 206 || headers['set-cookie'] !== undefined) return false;
-  const vary = headers.vary;
-  if (vary !== undefined && String(vary).includes('*')) return false;
-  const forUs = headers['cdn-cache-control'] === undefined ? null : parseTargetedCacheControl(headers['cdn-cache-control']);
-  let explicit: boolean;
-  if (forUs) {
-    if (forUs['no-store'] || forUs.private !== undefined) return false;
-    explicit = forUs['max-age'] !== undefined || forUs['s-maxage'] !== undefined;
-  } else {
-    const field = headers['cache-control'];
-    const cc = field === undefined ? '' : Array.isArray(field) ? field.join(',') : field;
-    if (/\b(no-store|private)\b/i.test(cc)) return false;
-    explicit = /\b(max-age|s-maxage)=/i.test(cc) || headers.expires !== undefined;
-  }
-  // An error answer is stored only with explicit freshness; without it, it says nothing about the URL.
-  if (status >= 500) return explicit;
-  const validators = headers.etag !== undefined || headers['last-modified'] !== undefined;
-  return explicit || validators || (heuristicTtl > 0 && HEURISTIC_STATUSES.has(status));
+export function mayBeStorable(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  request: IncomingHttpHeaders,
+  config: Pick<CacheConfig, 'ttl' | 'maxObjectBytes'>,
+): boolean {
+  if (parseCacheControl(request['cache-control'])['no-store']) return false;
+  const forUs = parseTargetedCacheControl(headers['cdn-cache-control']);
+  const facts: AnswerFacts = {
+    status,
+    cc: freshnessDirectives(forUs ?? parseCacheControl(headers['cache-control'])),
+    expires: !forUs && headers.expires !== undefined,
+    authorized: request.authorization !== undefined,
+  };
+  return storableByRfc(facts) && keptBySpec(facts, headers, config);
 }

@@ -49,3 +49,20 @@ test('an extension directive in CDN-Cache-Control is ignored, the rest applies',
   const { backendRequests } = await twice(t, { 'cdn-cache-control': 'foobar, max-age=3600' });
   assert.equal(backendRequests, 1);
 });
+
+test('a qualified no-cache="field" in CDN-Cache-Control drops that field from hits; one in the overridden Cache-Control does not', async (t) => {
+  const origin = await backend(t, answer({ 'cdn-cache-control': 'max-age=600, no-cache="x-secret"', 'x-secret': 's', 'x-other': 'o' }, 'x'));
+  const gw = await cacheGateway(t, [origin], { ttl: 0 });
+  assert.equal((await gw.get('/q')).headers['x-secret'], 's', 'the answer from the backend carries it');
+  const hit = await gw.get('/q');
+  assert.equal(hit.headers['x-cache'], 'HIT');
+  assert.equal(hit.headers['x-secret'], undefined);
+  assert.equal(hit.headers['x-other'], 'o');
+
+  const overridden = await backend(t, answer({ 'cache-control': 'no-cache="x-secret"', 'cdn-cache-control': 'max-age=600', 'x-secret': 's' }, 'y'));
+  const gw2 = await cacheGateway(t, [overridden], { ttl: 0 });
+  await gw2.get('/q');
+  const hit2 = await gw2.get('/q');
+  assert.equal(hit2.headers['x-cache'], 'HIT');
+  assert.equal(hit2.headers['x-secret'], 's', 'Cache-Control does not govern this cache when CDN-Cache-Control does');
+});

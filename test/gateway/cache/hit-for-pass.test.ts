@@ -51,3 +51,16 @@ test('a URL on hit-for-pass whose answer becomes storable (it gains max-age) is 
   assert.equal(hit.headers['x-cache'], 'HIT');
   assert.equal(hit.body, '#4');
 });
+
+test('answers the policy refuses stay on hit-for-pass however they look: a 403 with only an ETag, a 200 with an ETag to a request with Authorization', async (t) => {
+  const forbidden = await backend(t, answer({ etag: '"f"' }, (n) => `#${n}`, 403));
+  const gw = await cacheGateway(t, [forbidden], { ttl: 0 });
+  await gw.get('/forbidden');
+  for (let i = 2; i <= 4; i++) assert.match(String((await gw.get('/forbidden')).headers['cache-status']), /detail=hit-for-pass$/, `403, request ${i}`);
+
+  const api = await backend(t, answer({ etag: '"a"', 'content-type': 'application/json' }, (n) => `{"n":${n}}`));
+  const gw2 = await cacheGateway(t, [api], { ttl: 0 });
+  const auth = { authorization: 'Bearer t' };
+  await gw2.get('/api', auth);
+  for (let i = 2; i <= 4; i++) assert.match(String((await gw2.get('/api', auth)).headers['cache-status']), /detail=hit-for-pass$/, `Authorization, request ${i}`);
+});
