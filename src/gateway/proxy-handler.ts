@@ -32,8 +32,21 @@ export function createProxyHandler(options: ProxyHandlerOptions) {
     const started = performance.now();
     const target = requestTarget(req.url ?? '/');
     const ctx = new ProxyExchange(req, res, target, selfHost);
-    // 'close' comes once per response, after 'finish' or when the client went away first.
-    res.once('close', () => onDone(ctx, res.statusCode, (performance.now() - started) / 1000));
+    let reported = false;
+    const report = () => {
+      if (reported) return;
+      reported = true;
+      onDone(ctx, res.statusCode, (performance.now() - started) / 1000);
+    };
+    // 'close' comes once per response, after 'finish' or when the client went away first...
+    res.once('close', report);
+    // ...except for a request pipelined behind another one: it has no socket yet, and if the
+    // client resets the connection before its turn, node never closes its response.
+    if (!res.socket) {
+      const socket = req.socket;
+      socket.once('close', report);
+      res.once('close', () => socket.off('close', report));
+    }
     if (behindLastAnswer(req, res)) {
       refuse(res, new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'an earlier request on this connection was its last'));
       return;

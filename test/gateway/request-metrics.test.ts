@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
-import { answer, backend, cacheGateway } from './cache/harness.js';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { answer, backend, cacheGateway, waitFor } from './cache/harness.js';
 
 /** Prometheus text lines as name{labels} -> value. */
 async function scrape(base: string): Promise<Map<string, number>> {
@@ -45,4 +47,17 @@ test('pibl_http_requests_total counts each answer by backend, method, status and
   const hitBuckets = [...samples].filter(([k]) => k.startsWith('pibl_http_request_duration_seconds_bucket{') && k.endsWith('cache="HIT"}'));
   assert.equal(hitBuckets.length, 15, '14 bounds and +Inf');
   for (let i = 1; i < hitBuckets.length; i++) assert.ok(hitBuckets[i]![1] >= hitBuckets[i - 1]![1], 'buckets are cumulative');
+});
+
+test('a request pipelined behind a slow one, cut by a client reset before its turn, leaves the in-flight gauge at 0', async (t) => {
+  const origin = await backend(t, (req, res, n) => {
+    setTimeout(() => answer({}, `#${n}`)(req, res, n), req.url === '/slow' ? 300 : 0);
+  });
+  const gw = await cacheGateway(t, [origin]);
+  const socket = connect(gw.service.port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write('GET /slow HTTP/1.1\r\nHost: a\r\n\r\nGET /queued HTTP/1.1\r\nHost: a\r\n\r\n');
+  await waitFor(async () => (await scrape(gw.url)).get('pibl_http_requests_in_flight') === 2);
+  socket.resetAndDestroy();
+  assert.ok(await waitFor(async () => (await scrape(gw.url)).get('pibl_http_requests_in_flight') === 0, 3_000), 'both requests are reported done');
 });
