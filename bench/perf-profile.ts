@@ -7,6 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 
 /** Makes node write /tmp/perf-<pid>.map so perf can name JIT-compiled JavaScript. */
 export const PERF_NODE_ARGS = ['--perf-basic-prof-only-functions', '--interpreted-frames-native-stack'];
@@ -19,13 +20,17 @@ export function perfVersion(): string | undefined {
   return run.status === 0 ? run.stdout.trim() : undefined;
 }
 
+/** Records until stop(); stop() rejects with perf's own words when it recorded nothing (e.g. perf_event_paranoid). */
 export function startPerfRecord(pid: number, file: string): { stop(): Promise<void> } {
-  const perf = spawn('perf', ['record', '-q', '-e', 'cpu-clock', '-F', '2000', '-g', '-o', file, '-p', String(pid)], { stdio: 'ignore' });
+  const perf = spawn('perf', ['record', '-q', '-e', 'cpu-clock', '-F', '2000', '-g', '-o', file, '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  perf.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = once(perf, 'close');
   return {
     async stop() {
       perf.kill('SIGINT');
       await exited;
+      if (!existsSync(file)) throw new Error(`perf record wrote nothing: ${stderr.trim() || 'no message'}`);
     },
   };
 }

@@ -66,17 +66,20 @@ export async function main(argv: string[]): Promise<number> {
     await generator.run({ url, connections, durationMs: 1_000 });
     if (values.perf) {
       const data = join(out, 'perf.data');
-      const recording = startPerfRecord(gateway.child.pid, data);
-      const load = await generator.run({ url, connections, durationMs });
-      await recording.stop();
-      await gateway.child.stop();
-      process.stdout.write(
-        `${name} under ${generator.label}, ${connections} connections, ${durationMs / 1000} s: ${Math.round(load.requestsPerSecond).toLocaleString('en-US')} req/s\n` +
-          `perf data: ${data} (perf report -i ${data})\n\n` +
-          perfSummary(data, Number(values.top)),
-      );
-      rmSync(perfMapOf(gateway.child.pid), { force: true });
-      return 0;
+      try {
+        const recording = startPerfRecord(gateway.child.pid, data);
+        const load = await generator.run({ url, connections, durationMs });
+        await recording.stop();
+        await gateway.child.stop();
+        process.stdout.write(
+          `${name} under ${generator.label}, ${connections} connections, ${durationMs / 1000} s: ${Math.round(load.requestsPerSecond).toLocaleString('en-US')} req/s\n` +
+            `perf data: ${data} (perf report -i ${data})\n\n` +
+            perfSummary(data, Number(values.top)),
+        );
+        return 0;
+      } finally {
+        rmSync(perfMapOf(gateway.child.pid), { force: true });
+      }
     }
     const before = cpuMs([gateway.child.pid]);
     const load = await generator.run({ url, connections, durationMs });

@@ -70,6 +70,8 @@ export class TalliedHistogram {
   }
 
   observe(labelValue: string, value: number): void {
+    // One NaN would make the sum NaN for good (prom-client refuses such a value too).
+    if (!Number.isFinite(value)) return;
     let series = this.series.get(labelValue);
     if (!series) {
       series = { labels: { [this.labelName]: labelValue }, buckets: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0 };

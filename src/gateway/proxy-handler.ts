@@ -61,7 +61,13 @@ export function createProxyHandler(options: ProxyHandlerOptions) {
       return;
     }
 
-    const work = cache ? cache.handle(ctx, upstream.fetch, pass) : forward(ctx, upstream);
+    let work: Promise<void>;
+    try {
+      work = cache ? cache.handle(ctx, upstream.fetch, pass) : forward(ctx, upstream);
+    } catch (err) {
+      // The paths are synchronous up to their first wait: an exception thrown there is answered like a rejection.
+      work = Promise.reject(err);
+    }
     work.catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
