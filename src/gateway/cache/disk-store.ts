@@ -9,7 +9,17 @@ export interface DiskStoreOptions {
   dir: string;
   /** Bound of the whole store in bytes (`[cache] max_bytes`); 0 keeps nothing. */
   maxBytes: number;
+  /** Bound of the copies kept in memory as well; default DISK_STORE_MEMORY_BYTES (never more than maxBytes). */
+  memoryBytes?: number;
 }
+
+/**
+ * The most recently used entries are kept in memory too, up to this many
+ * bytes: reading a file on every hit cost about 7 times a memory hit (119
+ * against 16 µs CPU per request), where nginx leans on the page cache and
+ * sendfile. With the default max_bytes (64 MiB) that is the whole store.
+ */
+export const DISK_STORE_MEMORY_BYTES = 64 * 1024 * 1024;
 
 interface IndexRecord {
   path: string;
@@ -29,13 +39,17 @@ const SUFFIX = '.entry';
  * File layout: 4-byte big-endian length, JSON meta (key, path, policy), body.
  *
  * The index (key -> record, LRU by recency, bounded by `max_bytes`) lives in
- * memory and is rebuilt from the files at start, oldest first. File work on
- * one key is serialised, so a delete that races a write never leaves the
- * written file behind.
+ * memory and is rebuilt from the files at start, oldest first; copies of
+ * the most recently used entries live in memory as well (see
+ * DISK_STORE_MEMORY_BYTES), so the disk is read on a hit only past that
+ * bound. File work on one key is serialised, so a delete that races a write
+ * never leaves the written file behind.
  */
 export class DiskStore implements CacheStore {
   private readonly dir: string;
   private readonly lru: LRUCache<string, IndexRecord> | null;
+  /** Copies of recently used entries, so that a hit does not read its file. */
+  private readonly hot: LRUCache<string, CacheEntry> | null;
   private readonly index = new PathIndex();
   /** The latest unfinished set() per key; a delete or a newer set cancels it. */
   private readonly latestWrite = new Map<string, object>();
@@ -57,10 +71,13 @@ export class DiskStore implements CacheStore {
             dispose: (record, key, reason) => {
               if (reason === 'evict') this.evictions++;
               this.index.remove(record.path, key);
+              this.hot?.delete(key);
               void this.serial(key, () => unlinkQuietly(this.fileOf(key)));
             },
           })
         : null;
+    const memoryBytes = Math.min(options.maxBytes, options.memoryBytes ?? DISK_STORE_MEMORY_BYTES);
+    this.hot = memoryBytes > 0 ? new LRUCache<string, CacheEntry>({ maxSize: memoryBytes, sizeCalculation: (entry, key) => entryWeight(key, entry) }) : null;
     // A folder that cannot be read or made leaves an empty store that keeps nothing: the
     // gateway goes on without a cache rather than failing requests.
     this.ready = this.load()
@@ -77,7 +94,17 @@ export class DiskStore implements CacheStore {
     if (!this.loaded) return this.ready.then(() => this.get(key));
     // A key the index does not hold is a miss without touching the disk.
     if (this.unusable || !this.lru?.get(key)) return undefined;
-    return this.readEntry(key);
+    return this.hot?.get(key) ?? this.readEntry(key).then((entry) => this.keepHot(key, entry));
+  }
+
+  /** Keeps a copy read from disk, unless the key changed meanwhile (a write pending or done, a delete). */
+  private keepHot(key: string, entry: CacheEntry | undefined): CacheEntry | undefined {
+    if (entry && this.hot && this.lru?.has(key) && !this.latestWrite.has(key) && !this.hot.has(key)) this.keepInMemory(key, entry);
+    return entry;
+  }
+
+  private keepInMemory(key: string, entry: CacheEntry): void {
+    if (this.hot && entryWeight(key, entry) <= this.hot.maxSize) this.hot.set(key, entry);
   }
 
   private async readEntry(key: string): Promise<CacheEntry | undefined> {
@@ -119,6 +146,7 @@ export class DiskStore implements CacheStore {
       this.latestWrite.delete(key);
       this.lru!.set(key, { path: entry.path }, { size: weight });
       this.index.add(entry.path, key);
+      this.keepInMemory(key, entry);
       return true;
     });
   }
@@ -126,6 +154,7 @@ export class DiskStore implements CacheStore {
   async delete(key: string): Promise<boolean> {
     await this.ready;
     this.latestWrite.delete(key);
+    this.hot?.delete(key);
     return this.lru?.delete(key) ?? false;
   }
 
@@ -139,6 +168,7 @@ export class DiskStore implements CacheStore {
     const count = this.lru?.size ?? 0;
     this.latestWrite.clear();
     this.lru?.clear();
+    this.hot?.clear();
     this.index.clear();
     return count;
   }
@@ -197,7 +227,10 @@ export class DiskStore implements CacheStore {
     found.sort((a, b) => a.entry.storedAt - b.entry.storedAt);
     for (const { key, entry } of found) {
       this.lru.set(key, { path: entry.path }, { size: entryWeight(key, entry) });
-      if (this.lru.has(key)) this.index.add(entry.path, key);
+      if (!this.lru.has(key)) continue;
+      this.index.add(entry.path, key);
+      // The newest come last, so the memory copies end up being the most recently stored.
+      this.keepInMemory(key, entry);
     }
   }
 }

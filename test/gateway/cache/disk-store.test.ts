@@ -1,20 +1,42 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiskStore } from '../../../src/gateway/cache/disk-store.js';
 import { tempDir } from '../../helpers/config.js';
 import { responseEntry, storeContract } from './store-contract.js';
 
-storeContract('disk', async ({ maxBytes }) => {
+function diskStore(options: { maxBytes: number; memoryBytes?: number }): DiskStore {
   const { dir, remove } = tempDir('pibl-disk-store-');
-  const store = new DiskStore({ dir, maxBytes });
+  const store = new DiskStore({ dir, ...options });
   const close = store.close.bind(store);
   store.close = async () => {
     await close();
     remove();
   };
   return store;
+}
+
+storeContract('disk', async ({ maxBytes }) => diskStore({ maxBytes }));
+// Every read from the files: the path past the memory copies' bound.
+storeContract('disk without memory copies', async ({ maxBytes }) => diskStore({ maxBytes, memoryBytes: 0 }));
+
+test('disk store: hits come from the memory copies, not the files; past their bound, from the files', async (t) => {
+  const folders = [tempDir('pibl-disk-store-'), tempDir('pibl-disk-store-')];
+  const withCopies = new DiskStore({ dir: folders[0]!.dir, maxBytes: 1_000_000 });
+  const filesOnly = new DiskStore({ dir: folders[1]!.dir, maxBytes: 1_000_000, memoryBytes: 0 });
+  t.after(async () => {
+    await Promise.all([withCopies.close(), filesOnly.close()]);
+    for (const folder of folders) folder.remove();
+  });
+  for (const [i, store] of [withCopies, filesOnly].entries()) {
+    await store.set('http://a/hot', responseEntry('/hot', 'body', 1_000));
+    // The file goes behind the store's back: only a read from memory can still answer.
+    for (const name of readdirSync(folders[i]!.dir)) rmSync(join(folders[i]!.dir, name));
+  }
+  const fromMemory = await withCopies.get('http://a/hot');
+  assert.equal(fromMemory?.kind === 'response' && fromMemory.body.toString(), 'body');
+  assert.equal(await filesOnly.get('http://a/hot'), undefined, 'without memory copies the hit reads the file');
 });
 
 test('disk store: a new store on the same folder starts warm, with recency and the path index rebuilt', async (t) => {
