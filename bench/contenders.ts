@@ -22,6 +22,8 @@ export interface Contender {
   cpuOf: string;
   /** Response header that must say HIT after the warm-up (cache scenarios). */
   hitHeader?: string;
+  /** Every request a new URL (the cold-cache scenarios): each answer is fetched and stored. */
+  uniquePaths?: boolean;
 }
 
 export interface Lineup {
@@ -65,7 +67,7 @@ export async function startBackends(dir: string): Promise<{ child: Child; port: 
   return backends;
 }
 
-const nginxWanted = (names: HttpScenarioName[], prefix: string) => names.some((n) => n === `${prefix}-miss` || n === `${prefix}-hit`);
+const nginxWanted = (names: HttpScenarioName[], prefix: string) => names.some((n) => n === `${prefix}-miss` || n === `${prefix}-hit` || n === `${prefix}-cold`);
 
 export async function startLineup(dir: string, names: HttpScenarioName[], log: (line: string) => void): Promise<Lineup> {
   const notes: string[] = [];
@@ -87,6 +89,11 @@ export async function startLineup(dir: string, names: HttpScenarioName[], log: (
     const gw = await startGateway(dir, 'gateway-cached-miss', ports, 'pass');
     contenders.push({ name: 'gateway-cached-miss', url: url(gw.port), pids: () => [gw.child.pid], cpuOf: 'gateway' });
   }
+  if (wanted.has('gateway-cold')) {
+    // Cache on, every request a URL never seen: the cost of fetching and storing each answer.
+    const gw = await startGateway(dir, 'gateway-cold', ports, 'hits');
+    contenders.push({ name: 'gateway-cold', url: url(gw.port), pids: () => [gw.child.pid], cpuOf: 'gateway', uniquePaths: true });
+  }
   if (wanted.has('gateway-hit')) {
     const gw = await startGateway(dir, 'gateway-hit', ports, 'hits');
     contenders.push({ name: 'gateway-hit', url: url(gw.port), pids: () => [gw.child.pid], cpuOf: 'gateway', hitHeader: 'x-cache' });
@@ -101,6 +108,7 @@ export async function startLineup(dir: string, names: HttpScenarioName[], log: (
         const cpuOf = 'nginx master, workers and cache processes';
         if (wanted.has(`${prefix}-miss`)) contenders.push({ name: `${prefix}-miss`, url: url(nginx.missPort), pids: nginx.pids, cpuOf });
         if (wanted.has(`${prefix}-hit`)) contenders.push({ name: `${prefix}-hit`, url: url(nginx.hitPort), pids: nginx.pids, cpuOf, hitHeader: 'x-cache-status' });
+        if (prefix === 'nginx' && wanted.has('nginx-cold')) contenders.push({ name: 'nginx-cold', url: url(nginx.hitPort), pids: nginx.pids, cpuOf, uniquePaths: true });
       };
       if (nginxWanted(names, 'nginx')) {
         add(await startNginx(join(dir, 'nginx-1'), '1', ports), 'nginx');

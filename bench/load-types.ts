@@ -3,7 +3,15 @@ export interface LoadRun {
   url: string;
   connections: number;
   durationMs: number;
+  /**
+   * Every request a URL never asked before (`?r=<run>&n=<count>` added), for
+   * the cold-cache scenarios: each answer is a miss that gets stored.
+   */
+  uniquePaths?: boolean;
 }
+
+/** A query prefix no earlier run used, so that no round can hit what another stored. */
+export const runPrefix = (): string => `r=${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 export interface LoadResult {
   requests: number;

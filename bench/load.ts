@@ -6,17 +6,21 @@
  */
 import autocannon from 'autocannon';
 import { createRequire } from 'node:module';
-import type { LoadGenerator, LoadResult, LoadRun } from './load-types.js';
+import { runPrefix, type LoadGenerator, type LoadResult, type LoadRun } from './load-types.js';
 import type { ToolChoice } from './options.js';
 import { runWrk, wrkVersion } from './wrk.js';
 
 async function runAutocannon(run: LoadRun): Promise<LoadResult> {
+  const path = new URL(run.url).pathname;
+  const prefix = runPrefix();
+  let n = 0;
   const result = await autocannon({
     url: run.url,
     connections: run.connections,
     duration: run.durationMs / 1000,
     pipelining: 1,
     timeout: 5,
+    ...(run.uniquePaths ? { requests: [{ setupRequest: (req: object) => ({ ...req, path: `${path}?${prefix}&n=${n++}` }) }] } : {}),
   });
   return {
     requests: result.requests.total,

@@ -5,14 +5,25 @@
  */
 import { parseArgs } from 'node:util';
 
-export const HTTP_SCENARIOS = ['direct', 'gateway-miss', 'gateway-cached-miss', 'gateway-hit', 'nginx-miss', 'nginx-hit', 'nginx-auto-miss', 'nginx-auto-hit'] as const;
+export const HTTP_SCENARIOS = [
+  'direct',
+  'gateway-miss',
+  'gateway-cached-miss',
+  'gateway-cold',
+  'gateway-hit',
+  'nginx-miss',
+  'nginx-cold',
+  'nginx-hit',
+  'nginx-auto-miss',
+  'nginx-auto-hit',
+] as const;
 export const TCP_SCENARIOS = ['kv', 'herd', 'grpc'] as const;
 export type HttpScenarioName = (typeof HTTP_SCENARIOS)[number];
 export type TcpScenarioName = (typeof TCP_SCENARIOS)[number];
 export type ScenarioName = HttpScenarioName | TcpScenarioName;
 
 /** Run unless --only names others; nginx-auto-* only on request (they use every core). */
-const DEFAULT_SCENARIOS: ScenarioName[] = ['direct', 'gateway-miss', 'gateway-cached-miss', 'gateway-hit', 'nginx-miss', 'nginx-hit', 'kv', 'herd', 'grpc'];
+const DEFAULT_SCENARIOS: ScenarioName[] = ['direct', 'gateway-miss', 'gateway-cached-miss', 'gateway-cold', 'gateway-hit', 'nginx-miss', 'nginx-cold', 'nginx-hit', 'kv', 'herd', 'grpc'];
 
 export type ToolChoice = 'auto' | 'wrk' | 'autocannon';
 

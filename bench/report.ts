@@ -49,7 +49,8 @@ export function formatTable(results: BenchResults): string {
     out.push('req/s: median over the rounds; spread: the slowest and fastest round. p50/p99: latency seen by the load generator, median over the rounds.');
     out.push('CPU µs/req: user+system CPU of the process under test per request (direct: backend b1; gateway-*: the gateway; nginx-*: master+workers).');
     out.push('backends µs/req: CPU of the three backends together per request: what each way of proxying costs the backends (≈0 on cache hits).');
-    out.push('× direct: req/s against direct; × nginx: against nginx-miss for *-miss rows, nginx-hit for *-hit rows;');
+    out.push('*-cold: the cache on, every request a URL never asked before: each answer fetched and stored (nginx: proxy_cache).');
+    out.push('× direct: req/s against direct; × nginx: against nginx-miss for *-miss rows, nginx-cold for *-cold rows, nginx-hit for *-hit rows;');
     out.push('CPU × nginx: CPU µs/req against the same nginx row (below 1.00× is cheaper than nginx; the steadiest figure on a busy machine).');
     for (const r of results.http) if (r.problem) out.push(`(!) ${r.problem}`);
   }

@@ -72,6 +72,8 @@ const NGINX_PEER: Partial<Record<HttpScenarioName, HttpScenarioName>> = {
   'gateway-cached-miss': 'nginx-miss',
   'nginx-miss': 'nginx-miss',
   'nginx-auto-miss': 'nginx-miss',
+  'gateway-cold': 'nginx-cold',
+  'nginx-cold': 'nginx-cold',
   'gateway-hit': 'nginx-hit',
   'nginx-hit': 'nginx-hit',
   'nginx-auto-hit': 'nginx-hit',

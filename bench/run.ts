@@ -38,7 +38,7 @@ function budgetMs(options: BenchOptions, contenders: number): number {
 async function measure(generator: LoadGenerator, c: Contender, options: BenchOptions, durationMs: number, backendPids: number[]) {
   const before = cpuMs(c.pids());
   const backendsBefore = cpuMs(backendPids);
-  const load = await generator.run({ url: c.url, connections: options.connections, durationMs });
+  const load = await generator.run({ url: c.url, connections: options.connections, durationMs, uniquePaths: c.uniquePaths });
   const after = cpuMs(c.pids());
   const backendsAfter = cpuMs(backendPids);
   const round: RoundResult = { ...load, cpuMs: before === undefined || after === undefined ? undefined : after - before };
@@ -65,7 +65,7 @@ async function runHttp(options: BenchOptions, dir: string, results: BenchResults
       problems.set(c.name, problem);
       log(`bench: warning: ${problem}`);
     }
-    await generator.run({ url: c.url, connections: options.connections, durationMs: warmMs });
+    await generator.run({ url: c.url, connections: options.connections, durationMs: warmMs, uniquePaths: c.uniquePaths });
   }
   const rounds = new Map<string, RoundResult[]>(lineup.contenders.map((c) => [c.name, []]));
   const backendCpu = new Map<string, (number | undefined)[]>(lineup.contenders.map((c) => [c.name, []]));

@@ -4,7 +4,10 @@
  * capped by the tool. Its text output is parsed here.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import type { LoadResult, LoadRun } from './load-types.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runPrefix, type LoadResult, type LoadRun } from './load-types.js';
 
 /** wrk's version line, or undefined when wrk is not on PATH. */
 export function wrkVersion(): string | undefined {
@@ -36,10 +39,19 @@ export function parseWrkOutput(out: string): LoadResult {
   return { requests, requestsPerSecond: requests / (elapsedMs / 1000), p50Ms: durationMs(p50[1]!), p99Ms: durationMs(p99[1]!), errors };
 }
 
+/** A wrk script that gives every request a URL not asked before (one thread, so one counter). */
+function uniquePathScript(): { file: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'pibl-wrk-'));
+  const file = join(dir, 'unique.lua');
+  writeFileSync(file, `local n = 0\nrequest = function()\n  n = n + 1\n  return wrk.format(nil, wrk.path .. "?${runPrefix()}&n=" .. n)\nend\n`);
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 export function runWrk(run: LoadRun): Promise<LoadResult> {
   const seconds = Math.max(1, Math.round(run.durationMs / 1000));
-  const args = ['-t1', `-c${run.connections}`, `-d${seconds}s`, '--latency', '--timeout', '5s', run.url];
-  return new Promise((resolve, reject) => {
+  const script = run.uniquePaths ? uniquePathScript() : null;
+  const args = ['-t1', `-c${run.connections}`, `-d${seconds}s`, '--latency', '--timeout', '5s', ...(script ? ['-s', script.file] : []), run.url];
+  return new Promise<LoadResult>((resolve, reject) => {
     execFile('wrk', args, { encoding: 'utf8', timeout: run.durationMs + 15_000 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`wrk ${args.join(' ')}: ${err.message}\n${stderr}`));
       try {
@@ -48,5 +60,5 @@ export function runWrk(run: LoadRun): Promise<LoadResult> {
         reject(parseError);
       }
     });
-  });
+  }).finally(() => script?.remove());
 }
