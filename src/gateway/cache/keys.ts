@@ -34,22 +34,27 @@ export function varyNames(vary: string | string[] | undefined): string[] | '*' {
   return [...names].sort();
 }
 
+/** Fields whose values are case-insensitive throughout: language tags (RFC 9110 §12.5.4, RFC 5646 §2.1.1). */
+const CASE_INSENSITIVE_FIELDS = new Set(['accept-language']);
+
 /**
  * RFC 9111 §4.1 allows normalising header values "in a way that is known to
- * have identical semantics": repeated fields are combined and the white space
- * around list commas dropped. An absent header is distinct from an empty one.
+ * have identical semantics": repeated fields are combined, the white space
+ * around list commas dropped, and the case of language tags ignored. An
+ * absent header is distinct from an empty one.
  */
-export function normalizeFieldValue(value: string | string[] | undefined): string | null {
+export function normalizeFieldValue(value: string | string[] | undefined, name = ''): string | null {
   if (value === undefined) return null;
   const joined = Array.isArray(value) ? value.join(',') : value;
-  return joined
+  const normal = joined
     .split(',')
     .map((part) => part.trim())
     .join(',');
+  return CASE_INSENSITIVE_FIELDS.has(name) ? normal.toLowerCase() : normal;
 }
 
 export function variantKey(primary: string, names: readonly string[], headers: IncomingHttpHeaders): string {
-  const selected = names.map((name) => [name, normalizeFieldValue(headers[name])]);
+  const selected = names.map((name) => [name, normalizeFieldValue(headers[name], name)]);
   return primary + VARIANT_SEPARATOR + JSON.stringify(selected);
 }
 

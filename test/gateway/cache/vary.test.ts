@@ -37,6 +37,21 @@ test('Vary: values that differ only by white space around commas select the same
   assert.equal(origin.count('/norm'), 1);
 });
 
+test('Vary: Accept-Language values that differ only in the case of the language tags select the same variant; other fields keep their case', async (t) => {
+  const origin = await backend(t, (req, res, n) => {
+    req.resume();
+    res.writeHead(200, { 'cache-control': 'max-age=60', vary: 'accept-language, x-token' });
+    res.end(`#${n}`);
+  });
+  const gw = await cacheGateway(t, [origin]);
+  await gw.get('/lang', { 'accept-language': 'en, de', 'x-token': 'Abc' });
+  const sameLanguages = await gw.get('/lang', { 'accept-language': 'eN, De', 'x-token': 'Abc' });
+  assert.equal(sameLanguages.headers['x-cache'], 'HIT');
+  const otherToken = await gw.get('/lang', { 'accept-language': 'en, de', 'x-token': 'abc' });
+  assert.equal(otherToken.headers['x-cache'], 'MISS', 'an unknown field is compared as sent');
+  assert.equal(origin.count('/lang'), 2);
+});
+
 test('Vary: * is never stored', async (t) => {
   const origin = await backend(t, (req, res, n) => {
     req.resume();
