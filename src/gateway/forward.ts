@@ -4,7 +4,7 @@ import { badGateway } from './errors.js';
 import { clientResponseHeaders, hasBody } from './headers.js';
 import { relayInterim } from './interim.js';
 import { clientGone, type Upstream } from './upstream.js';
-import type { HeaderMap, ProxyContext } from './upstream-types.js';
+import type { BodyTap, HeadListener, ProxyContext } from './upstream-types.js';
 
 /**
  * The uncached proxy path: one undici dispatch per attempt whose handler
@@ -27,17 +27,12 @@ export function forward(ctx: ProxyContext, upstream: Upstream, onHead?: HeadList
   });
 }
 
-/**
- * Sees the status and the headers about to be relayed (hop-by-hop fields
- * already gone), and may add to them: the cache watches the URLs it passes
- * and marks their answers. Adding here rather than with res.setHeader keeps
- * node's writeHead on its fast path (one header object, no per-field merge).
- */
-export type HeadListener = (status: number, headers: HeaderMap) => void;
-
+// Head listeners add their fields to the head object rather than with res.setHeader:
+// that keeps node's writeHead on its fast path (one header object, no per-field merge).
 class ResponseWriter implements Dispatcher.DispatchHandler {
   private started = false;
   private controller: Dispatcher.DispatchController | null = null;
+  private tap: BodyTap | null = null;
   private readonly onClientClose = () => {
     if (!this.res.writableFinished) this.controller?.abort(clientGone());
   };
@@ -64,12 +59,13 @@ class ResponseWriter implements Dispatcher.DispatchHandler {
     }
     this.started = true;
     const out = clientResponseHeaders(headers);
-    this.onHead?.(statusCode, out);
+    this.tap = this.onHead?.(statusCode, out) || null;
     try {
       this.res.writeHead(statusCode, out);
     } catch (err) {
       // A header value node refuses to send (e.g. a control character): the backend's fault.
       this.started = false;
+      this.failTap();
       controller.abort(badGateway(`backend sent an invalid response head: ${(err as Error).message}`, err));
       return;
     }
@@ -77,6 +73,7 @@ class ResponseWriter implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.tap?.data(chunk);
     if (!this.res.write(chunk)) {
       controller.pause();
       this.res.once('drain', () => controller.resume());
@@ -87,12 +84,22 @@ class ResponseWriter implements Dispatcher.DispatchHandler {
     this.res.off('close', this.onClientClose);
     this.res.end();
     this.release();
+    const tap = this.tap;
+    this.tap = null;
+    tap?.end();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     this.res.off('close', this.onClientClose);
     this.release();
+    this.failTap();
     if (this.started) this.res.destroy(err);
     else this.reject(err);
+  }
+
+  private failTap(): void {
+    const tap = this.tap;
+    this.tap = null;
+    tap?.fail();
   }
 }

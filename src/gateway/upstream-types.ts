@@ -44,7 +44,21 @@ export type FetchUpstream = (request: UpstreamRequest) => Promise<UpstreamRespon
  * gateway's uncached path (no copy of the body); the cache uses it for URLs
  * it knows it cannot store. Rejects with a GatewayError before any byte was written.
  */
-export type PassUpstream = (ctx: ProxyContext, onHead?: (status: number, headers: HeaderMap) => void) => Promise<void>;
+export type PassUpstream = (ctx: ProxyContext, onHead?: HeadListener) => Promise<void>;
+
+/**
+ * Sees the status and the headers about to be relayed (hop-by-hop fields
+ * already gone), and may add to them; may return a tap that sees the body
+ * as it is relayed (the cache keeps a copy of what it stores that way).
+ */
+export type HeadListener = (status: number, headers: HeaderMap) => BodyTap | void;
+
+/** Sees a relayed body: each chunk, then exactly one of end (all of it went to the client) or fail. */
+export interface BodyTap {
+  data(chunk: Buffer): void;
+  end(): void;
+  fail(): void;
+}
 
 /** One proxied request as the gateway hands it to the cache. */
 export interface ProxyContext {

@@ -18,7 +18,8 @@ export function createCacheStore(config: CacheConfig): CacheStore {
 
 /**
  * What the gateway calls when `[cache] enabled`. Then, per proxied request
- * (every method): `await cache.handle(ctx, fetchUpstream)`; the cache writes
+ * (every method): `await cache.handle(ctx, fetchUpstream, pass)` (`pass`: the
+ * gateway's streaming path, which misses and hit-for-pass take); the cache writes
  * the whole answer to `ctx.res` and sets `ctx.cacheResult` and `ctx.backend`;
  * it rejects only with a GatewayError and only before writing anything.
  * `purge(url?)` and `stats()` serve the admin routes; `close()` on shutdown

@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { CacheConfig } from '../../config/types.js';
 import { GatewayError, badGateway, gatewayTimeout } from '../errors.js';
-import type { FetchUpstream, HeaderMap, PassUpstream, ProxyContext, UpstreamRequest, UpstreamResponse } from '../upstream-types.js';
+import type { BodyTap, FetchUpstream, HeaderMap, PassUpstream, ProxyContext, UpstreamRequest, UpstreamResponse } from '../upstream-types.js';
 import { relayInterim } from '../interim.js';
 import { addCacheHeaders, cacheStatus, type CacheResult, type CacheStatusParts, type ForwardReason } from './answer-headers.js';
 import { refreshInBackground, type RefreshDeps } from './background-refresh.js';
@@ -44,6 +44,46 @@ function writeUpstreamHead(ctx: ProxyContext, response: UpstreamResponse, header
   } catch (err) {
     response.body.destroy();
     throw badGateway(`backend sent an invalid response head: ${(err as Error).message}`, err);
+  }
+}
+
+/**
+ * Keeps a copy of a relayed body for the store, up to `limit` bytes; past
+ * it the copy is dropped and `onGiveUp` fires (coalesced waiters stop
+ * waiting). `done` resolves with the whole body, or null when it outgrew the
+ * limit or did not arrive whole (`complete` then says which).
+ */
+class KeepingTap implements BodyTap {
+  private chunks: Buffer[] | null = [];
+  private size = 0;
+  complete: boolean | undefined = undefined;
+  private settle!: (body: Buffer | null) => void;
+  readonly done = new Promise<Buffer | null>((resolve) => (this.settle = resolve));
+
+  constructor(
+    private readonly limit: number,
+    private readonly onGiveUp: () => void,
+  ) {}
+
+  data(chunk: Buffer): void {
+    if (!this.chunks) return;
+    this.size += chunk.length;
+    if (this.size > this.limit) {
+      this.chunks = null;
+      this.onGiveUp();
+    } else {
+      this.chunks.push(chunk);
+    }
+  }
+
+  end(): void {
+    this.complete = true;
+    this.settle(this.chunks ? Buffer.concat(this.chunks, this.size) : null);
+  }
+
+  fail(): void {
+    this.complete = false;
+    this.settle(null);
   }
 }
 
@@ -92,7 +132,7 @@ export class ResponseCache {
   }
 
   /** Answers one proxied request; rejects with a GatewayError only before anything was written. */
-  handle(ctx: ProxyContext, fetch: FetchUpstream, pass?: PassUpstream): Promise<void> {
+  handle(ctx: ProxyContext, fetch: FetchUpstream, pass: PassUpstream): Promise<void> {
     if (ctx.method === 'GET' || ctx.method === 'HEAD') return this.read(ctx, fetch, true, pass);
     return this.passThrough(ctx, fetch, { fwd: 'method' }, 'BYPASS', !SAFE_METHODS.has(ctx.method));
   }
@@ -123,7 +163,7 @@ export class ResponseCache {
     return work;
   }
 
-  private read(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean, pass?: PassUpstream): Promise<void> {
+  private read(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean, pass: PassUpstream): Promise<void> {
     const primary = urlKey(ctx.scheme, ctx.host, ctx.path);
     // Taken before anything is fetched: an invalidation after this point wins over what we fetch.
     const target: Target = { primary, token: this.entries.begin() };
@@ -131,7 +171,7 @@ export class ResponseCache {
     // A lookup the store answered at once goes on in this same tick: a hit is written and a
     // miss is at the backend before the request handler returns.
     if (lookup instanceof Promise) return lookup.then((found) => this.use(ctx, fetch, mayWait, pass, target, found));
-    if (pass && this.passesBy(ctx, lookup)) return this.hitForPass(ctx, lookup, pass);
+    if (!lookup.found && this.passesBy(ctx, lookup)) return this.hitForPass(ctx, lookup, pass);
     return this.use(ctx, fetch, mayWait, pass, target, lookup);
   }
 
@@ -141,8 +181,8 @@ export class ResponseCache {
    * miss with the cache on stays that of the cache off), unless the request asks for
    * something only the cache can do (a Range, only-if-cached).
    */
-  private passesBy(ctx: ProxyContext, lookup: Lookup): lookup is Extract<Lookup, { found: false }> {
-    if (lookup.found || ctx.req.headers.range !== undefined || this.flights.coalesces(lookup.key)) return false;
+  private passesBy(ctx: ProxyContext, lookup: Extract<Lookup, { found: false }>): boolean {
+    if (ctx.req.headers.range !== undefined || this.flights.coalesces(lookup.key)) return false;
     return ctx.req.headers['cache-control'] === undefined || !requestDirectives(ctx.req.headers)['only-if-cached'];
   }
 
@@ -161,7 +201,7 @@ export class ResponseCache {
     });
   }
 
-  private async use(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean, pass: PassUpstream | undefined, target: Target, lookup: Lookup): Promise<void> {
+  private async use(ctx: ProxyContext, fetch: FetchUpstream, mayWait: boolean, pass: PassUpstream, target: Target, lookup: Lookup): Promise<void> {
     const requestCc = requestDirectives(ctx.req.headers);
     // Ranges are answered from a fresh whole answer; otherwise they pass through, and
     // partial answers are never stored (RFC 9111 §3.3 would allow combining them; we do not).
@@ -197,13 +237,40 @@ export class ResponseCache {
       }
     }
     if (requestCc['only-if-cached']) return this.onlyIfCached(ctx);
-    if (pass && this.passesBy(ctx, lookup)) return this.hitForPass(ctx, lookup, pass);
+    if (this.passesBy(ctx, lookup)) return this.hitForPass(ctx, lookup, pass);
     // A HEAD miss goes to the origin as HEAD; only GET answers are stored.
     if (ctx.method === 'HEAD') return this.passThrough(ctx, fetch, { fwd: lookup.reason }, 'MISS', false);
-    return this.coalesce(ctx, fetch, lookup.key, lookup.reason, mayWait, async (release) => {
-      const response = await fetch(upstreamRequest(ctx, 'GET', ctx.upstreamHeaders));
-      return this.answerUpstream(ctx, response, target, { fwd: lookup.reason }, release);
-    }, pass);
+    return this.coalesce(ctx, fetch, lookup.key, lookup.reason, mayWait, (release) => this.missThroughPass(ctx, pass, target, lookup.reason, release), pass);
+  }
+
+  /**
+   * A miss on the gateway's streaming path, as the uncached path relays it (no body stream
+   * of our own); when the answer may be stored, a tap keeps a copy up to max_object_bytes and
+   * stores it once the whole body went to the client. Resolves, once that is done, whether
+   * answers for this URL can be stored (undefined for an error answer that could not).
+   */
+  private async missThroughPass(ctx: ProxyContext, pass: PassUpstream, target: Target, fwd: ForwardReason, release: () => void): Promise<boolean | undefined> {
+    let outcome: Promise<boolean> | boolean | undefined;
+    // Resolves once the head is written; rejects, with nothing written, when no backend answered.
+    await pass(ctx, (status, headers) => {
+      // The policy takes its own copy of the fields; ours are added to the head afterwards.
+      const policy = this.policies.create(policyRequest(ctx), { status, headers: flattenHeaders(headers) });
+      const vary = storableVary(policy, this.config);
+      this.counters.misses++;
+      this.mark(ctx, 'MISS');
+      addCacheHeaders(headers, 'MISS', cacheStatus({ fwd, stored: vary !== null }));
+      if (vary === null) {
+        // Not storable: waiters need not wait for the body, they fetch for themselves.
+        // A 5xx says nothing about the URL (errors pass), so it leaves the hit-for-miss mark as it was.
+        release();
+        outcome = status >= 500 ? undefined : false;
+        return;
+      }
+      const tap = new KeepingTap(this.config.maxObjectBytes, release);
+      outcome = tap.done.then((body) => (body ? this.track(this.entries.save(target, ctx.path, ctx.req.headers, policy, body, vary)).then(() => true) : tap.complete === false));
+      return tap;
+    });
+    return outcome;
   }
 
   /** RFC 9111 §5.2.1.7: only-if-cached with nothing usable without the origin answers 504. */
@@ -221,7 +288,7 @@ export class ResponseCache {
     reason: ForwardReason,
     mayWait: boolean,
     work: (release: () => void) => Promise<boolean | void>,
-    pass?: PassUpstream,
+    pass: PassUpstream,
   ): Promise<void> {
     const release = this.flights.coalesces(key) ? this.flights.lead(key) : noop;
     if (!release && mayWait) {
