@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { BodyTap } from '../upstream-types.js';
 
 export interface StreamOutcome {
   /** The whole upstream body went to the client. */
@@ -101,4 +102,44 @@ export async function readBounded(body: Readable, limit: number): Promise<Buffer
 export function discard(body: Readable): void {
   body.on('error', () => {});
   body.resume();
+}
+
+/**
+ * Keeps a copy of a relayed body for the store, up to `limit` bytes; past
+ * it the copy is dropped and `onGiveUp` fires (coalesced waiters stop
+ * waiting). `done` resolves with the whole body, or null when it outgrew the
+ * limit or did not arrive whole (`complete` then says which).
+ */
+export class KeepingTap implements BodyTap {
+  private chunks: Buffer[] | null = [];
+  private size = 0;
+  complete: boolean | undefined = undefined;
+  private settle!: (body: Buffer | null) => void;
+  readonly done = new Promise<Buffer | null>((resolve) => (this.settle = resolve));
+
+  constructor(
+    private readonly limit: number,
+    private readonly onGiveUp: () => void,
+  ) {}
+
+  data(chunk: Buffer): void {
+    if (!this.chunks) return;
+    this.size += chunk.length;
+    if (this.size > this.limit) {
+      this.chunks = null;
+      this.onGiveUp();
+    } else {
+      this.chunks.push(chunk);
+    }
+  }
+
+  end(): void {
+    this.complete = true;
+    this.settle(this.chunks ? Buffer.concat(this.chunks, this.size) : null);
+  }
+
+  fail(): void {
+    this.complete = false;
+    this.settle(null);
+  }
 }

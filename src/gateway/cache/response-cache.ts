@@ -1,11 +1,11 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { CacheConfig } from '../../config/types.js';
 import { GatewayError, badGateway, gatewayTimeout } from '../errors.js';
-import type { BodyTap, FetchUpstream, HeaderMap, PassUpstream, ProxyContext, UpstreamRequest, UpstreamResponse } from '../upstream-types.js';
+import type { FetchUpstream, HeaderMap, PassUpstream, ProxyContext, UpstreamRequest, UpstreamResponse } from '../upstream-types.js';
 import { relayInterim } from '../interim.js';
 import { addCacheHeaders, cacheStatus, type CacheResult, type CacheStatusParts, type ForwardReason } from './answer-headers.js';
 import { refreshInBackground, type RefreshDeps } from './background-refresh.js';
-import { discard, streamToClient } from './body-stream.js';
+import { KeepingTap, discard, streamToClient } from './body-stream.js';
 import type { Directives } from './cache-control.js';
 import { CacheEntries, type Lookup, type Target } from './entries.js';
 import { Flights } from './flights.js';
@@ -44,46 +44,6 @@ function writeUpstreamHead(ctx: ProxyContext, response: UpstreamResponse, header
   } catch (err) {
     response.body.destroy();
     throw badGateway(`backend sent an invalid response head: ${(err as Error).message}`, err);
-  }
-}
-
-/**
- * Keeps a copy of a relayed body for the store, up to `limit` bytes; past
- * it the copy is dropped and `onGiveUp` fires (coalesced waiters stop
- * waiting). `done` resolves with the whole body, or null when it outgrew the
- * limit or did not arrive whole (`complete` then says which).
- */
-class KeepingTap implements BodyTap {
-  private chunks: Buffer[] | null = [];
-  private size = 0;
-  complete: boolean | undefined = undefined;
-  private settle!: (body: Buffer | null) => void;
-  readonly done = new Promise<Buffer | null>((resolve) => (this.settle = resolve));
-
-  constructor(
-    private readonly limit: number,
-    private readonly onGiveUp: () => void,
-  ) {}
-
-  data(chunk: Buffer): void {
-    if (!this.chunks) return;
-    this.size += chunk.length;
-    if (this.size > this.limit) {
-      this.chunks = null;
-      this.onGiveUp();
-    } else {
-      this.chunks.push(chunk);
-    }
-  }
-
-  end(): void {
-    this.complete = true;
-    this.settle(this.chunks ? Buffer.concat(this.chunks, this.size) : null);
-  }
-
-  fail(): void {
-    this.complete = false;
-    this.settle(null);
   }
 }
 
