@@ -57,18 +57,21 @@ class ResponseWriter implements Dispatcher.DispatchHandler {
       relayInterim(this.res, statusCode, headers);
       return;
     }
-    this.started = true;
     const out = clientResponseHeaders(headers);
-    this.tap = this.onHead?.(statusCode, out) || null;
     try {
+      // Close-delimited (no length, not chunked): a reset mid-body cannot be told from its end.
+      // 204 and 304 never have a body (RFC 9112 §6.3).
+      const delimited = headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined || statusCode === 204 || statusCode === 304;
+      this.tap = this.onHead?.(statusCode, out, delimited) || null;
       this.res.writeHead(statusCode, out);
     } catch (err) {
       // A header value node refuses to send (e.g. a control character): the backend's fault.
-      this.started = false;
+      // Nothing was written yet, so the attempt fails as a whole (and a listener that threw cannot hang it).
       this.failTap();
       controller.abort(badGateway(`backend sent an invalid response head: ${(err as Error).message}`, err));
       return;
     }
+    this.started = true;
     this.resolve();
   }
 

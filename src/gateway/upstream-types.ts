@@ -50,8 +50,10 @@ export type PassUpstream = (ctx: ProxyContext, onHead?: HeadListener) => Promise
  * Sees the status and the headers about to be relayed (hop-by-hop fields
  * already gone), and may add to them; may return a tap that sees the body
  * as it is relayed (the cache keeps a copy of what it stores that way).
+ * `delimited`: the body's end is known (a length, or chunked); a body that
+ * ends when the connection closes could be cut short without anyone knowing.
  */
-export type HeadListener = (status: number, headers: HeaderMap) => BodyTap | void;
+export type HeadListener = (status: number, headers: HeaderMap, delimited: boolean) => BodyTap | void;
 
 /** Sees a relayed body: each chunk, then exactly one of end (all of it went to the client) or fail. */
 export interface BodyTap {

@@ -120,6 +120,8 @@ export class KeepingTap implements BodyTap {
   constructor(
     private readonly limit: number,
     private readonly onGiveUp: () => void,
+    /** The Content-Length the backend announced: a body of another size is not kept. */
+    private readonly announced?: number,
   ) {}
 
   data(chunk: Buffer): void {
@@ -135,7 +137,8 @@ export class KeepingTap implements BodyTap {
 
   end(): void {
     this.complete = true;
-    this.settle(this.chunks ? Buffer.concat(this.chunks, this.size) : null);
+    const whole = this.chunks !== null && (this.announced === undefined || this.announced === this.size);
+    this.settle(whole ? Buffer.concat(this.chunks!, this.size) : null);
   }
 
   fail(): void {

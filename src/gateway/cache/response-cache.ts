@@ -93,7 +93,10 @@ export class ResponseCache {
 
   /** Answers one proxied request; rejects with a GatewayError only before anything was written. */
   handle(ctx: ProxyContext, fetch: FetchUpstream, pass: PassUpstream): Promise<void> {
-    if (ctx.method === 'GET' || ctx.method === 'HEAD') return this.read(ctx, fetch, true, pass);
+    // A GET with content (RFC 9110 §9.3.1: no defined semantics) goes by the cache: the key
+    // does not cover the content, so an answer that depends on it must not be shared.
+    if ((ctx.method === 'GET' || ctx.method === 'HEAD') && !hasBody(ctx.req)) return this.read(ctx, fetch, true, pass);
+    if (ctx.method === 'GET' || ctx.method === 'HEAD') return this.passThrough(ctx, fetch, { fwd: 'bypass' }, 'BYPASS', false);
     return this.passThrough(ctx, fetch, { fwd: 'method' }, 'BYPASS', !SAFE_METHODS.has(ctx.method));
   }
 
@@ -155,8 +158,8 @@ export class ResponseCache {
     this.mark(ctx, 'MISS');
     const key = lookup.key;
     const status = lookup.reason === 'uri-miss' ? HIT_FOR_PASS_URI : HIT_FOR_PASS_VARY;
-    return pass(ctx, (code, headers) => {
-      if (mayBeStorable(code, headers, ctx.req.headers, this.config)) this.flights.remember(key, true);
+    return pass(ctx, (code, headers, delimited) => {
+      if (delimited && mayBeStorable(code, headers, ctx.req.headers, this.config)) this.flights.remember(key, true);
       addCacheHeaders(headers, 'MISS', status);
     });
   }
@@ -212,10 +215,11 @@ export class ResponseCache {
   private async missThroughPass(ctx: ProxyContext, pass: PassUpstream, target: Target, fwd: ForwardReason, release: () => void): Promise<boolean | undefined> {
     let outcome: Promise<boolean> | boolean | undefined;
     // Resolves once the head is written; rejects, with nothing written, when no backend answered.
-    await pass(ctx, (status, headers) => {
+    await pass(ctx, (status, headers, delimited) => {
       // The policy takes its own copy of the fields; ours are added to the head afterwards.
       const policy = this.policies.create(policyRequest(ctx), { status, headers: flattenHeaders(headers) });
-      const vary = storableVary(policy, this.config);
+      // A close-delimited body is not kept: cut short by a reset it would look whole.
+      const vary = delimited ? storableVary(policy, this.config) : null;
       this.counters.misses++;
       this.mark(ctx, 'MISS');
       addCacheHeaders(headers, 'MISS', cacheStatus({ fwd, stored: vary !== null }));
@@ -226,7 +230,8 @@ export class ResponseCache {
         outcome = status >= 500 ? undefined : false;
         return;
       }
-      const tap = new KeepingTap(this.config.maxObjectBytes, release);
+      const length = headers['content-length'];
+      const tap = new KeepingTap(this.config.maxObjectBytes, release, typeof length === 'string' ? Number(length) : undefined);
       outcome = tap.done.then((body) => (body ? this.track(this.entries.save(target, ctx.path, ctx.req.headers, policy, body, vary)).then(() => true) : tap.complete === false));
       return tap;
     });

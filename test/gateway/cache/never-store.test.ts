@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { backend, cacheGateway, type Backend } from './harness.js';
 
 /** Two identical GETs; the answer must come from the backend both times. */
@@ -91,4 +93,41 @@ test('never stored: answers to methods other than GET', async (t) => {
   assert.match(String(post.headers['cache-status']), /fwd=method/);
   const get = await gw.get('/m');
   assert.equal(get.headers['x-cache'], 'MISS');
+});
+
+test('never stored: a close-delimited body (no Content-Length, not chunked), which a reset mid-body would cut short unseen', async (t) => {
+  // A raw backend: HTTP/1.1 answer with neither Content-Length nor Transfer-Encoding, ended by closing.
+  const server = createServer((socket) => {
+    socket.once('data', () => {
+      socket.end('HTTP/1.1 200 OK\r\ncache-control: max-age=600\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nuntil the close');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const gw = await cacheGateway(t, [(server.address() as AddressInfo).port]);
+  const first = await gw.get('/eof');
+  assert.equal(first.body, 'until the close');
+  assert.doesNotMatch(String(first.headers['cache-status']), /stored/);
+  const second = await gw.get('/eof');
+  assert.equal(second.headers['x-cache'], 'MISS');
+  assert.equal((await gw.stats()).entries, 0);
+});
+
+test('never stored: a GET with a body goes by the cache (BYPASS), the body reaching the backend', async (t) => {
+  const origin = await backend(t, (req, res, n) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      res.writeHead(200, { 'cache-control': 'max-age=600' });
+      res.end(`#${n} saw "${body}"`);
+    });
+  });
+  const gw = await cacheGateway(t, [origin]);
+  const withBody = await gw.send('GET', '/search', { body: 'q=secret' });
+  assert.equal(withBody.body, '#1 saw "q=secret"');
+  assert.equal(withBody.headers['x-cache'], 'BYPASS');
+  const plain = await gw.get('/search');
+  assert.equal(plain.headers['x-cache'], 'MISS', 'the answer to the GET with a body was not stored');
+  assert.equal(plain.body, '#2 saw ""');
 });
