@@ -1,17 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addUser, grpc, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
+import { addUser, grpc, speechBackend, throughGateway } from './helpers.js';
 
 test('every kind of call goes to the priority 0 server, and is counted and logged', { timeout: 60_000 }, async (t) => {
   const backends = await Promise.all(['tts@p0', 'tts@p1', 'tts@p2'].map((name) => speechBackend(name)));
-  const gw = await grpcGateway(backends);
-  const client = speechClient(gw.port);
-  t.after(async () => {
-    client.close();
-    await gw.close();
-    for (const b of backends) b.kill();
-  });
-  await waitFor('first probes', () => gw.service.pool.all.every((b) => b.lastProbe !== null));
+  const { gw, client } = await throughGateway(t, backends);
 
   for (let i = 0; i < 5; i++) {
     const { value, error } = await addUser(client, { name: `u${i}` });

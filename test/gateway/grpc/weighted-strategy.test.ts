@@ -1,17 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addUser, grpcGateway, speechBackend, speechClient, waitFor } from './helpers.js';
+import { addUser, speechBackend, throughGateway } from './helpers.js';
 
 test("with strategy = weighted, calls follow the servers' load: 0.5/0.3/0.2 gives 50/30/20", { timeout: 60_000 }, async (t) => {
   const backends = await Promise.all(['tts@a', 'tts@b', 'tts@c'].map((name) => speechBackend(name)));
-  const gw = await grpcGateway(backends, { strategy: 'weighted', loads: [0.5, 0.3, 0.2] });
-  const client = speechClient(gw.port);
-  t.after(async () => {
-    client.close();
-    await gw.close();
-    for (const b of backends) b.kill();
-  });
-  await waitFor('first probes', () => gw.service.pool.all.every((b) => b.lastProbe !== null));
+  const { client } = await throughGateway(t, backends, { strategy: 'weighted', loads: [0.5, 0.3, 0.2] });
 
   const served = new Map<string, number>();
   for (let i = 0; i < 100; i++) {
