@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_HERD } from '../src/config/schema.js';
+import { latencySummary, type LatencySummary } from './latency-summary.js';
 import type { HerdConfig } from '../src/config/types.js';
 import { sendHerdLine } from '../src/herd/client.js';
 import { formatIamat, formatWhatsat } from '../src/herd/messages.js';
@@ -36,13 +37,8 @@ export interface HerdBenchOptions {
   iamatShare?: number;
 }
 
-export interface Percentiles {
+export interface Percentiles extends LatencySummary {
   count: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
 }
 
 export interface HerdBenchResult {
@@ -79,20 +75,7 @@ async function freePorts(count: number): Promise<number[]> {
   }
 }
 
-const round = (v: number) => Math.round(v * 1000) / 1000;
-
-function percentiles(values: number[]): Percentiles {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
-  return {
-    count: sorted.length,
-    mean: round(sorted.reduce((s, v) => s + v, 0) / (sorted.length || 1)),
-    p50: at(0.5),
-    p90: at(0.9),
-    p99: at(0.99),
-    max: round(sorted.at(-1) ?? 0),
-  };
-}
+const percentiles = (values: number[]): Percentiles => ({ count: values.length, ...latencySummary(values) });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const posixTime = () => (Date.now() / 1000).toFixed(9);

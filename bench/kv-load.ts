@@ -19,6 +19,7 @@ import type { Service } from '../src/common/service.js';
 import { startBalancer } from '../src/kv/balancer.js';
 import { startNode } from '../src/kv/node.js';
 import { startOrigin } from '../src/kv/origin.js';
+import { latencySummary, round3, type LatencySummary } from './latency-summary.js';
 import { loadScriptOptions } from './script-flags.js';
 
 export interface KvBenchOptions {
@@ -38,7 +39,7 @@ export interface KvScenarioResult {
   /** Answers that were not OK, or no answer at all. */
   errors: number;
   requestsPerSecond: number;
-  latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number };
+  latencyMs: LatencySummary;
 }
 
 export interface KvBenchResult {
@@ -73,8 +74,6 @@ async function load(name: string, port: number, keepAlive: boolean, options: KvB
   await Promise.all(Array.from({ length: options.connections }, worker));
   const elapsed = performance.now() - started;
   client.close();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
   return {
     name,
     connections: options.connections,
@@ -82,17 +81,10 @@ async function load(name: string, port: number, keepAlive: boolean, options: KvB
     requests: latencies.length,
     errors,
     requestsPerSecond: Math.round((latencies.length / elapsed) * 1000),
-    latencyMs: {
-      mean: round(latencies.reduce((s, v) => s + v, 0) / (latencies.length || 1)),
-      p50: at(0.5),
-      p90: at(0.9),
-      p99: at(0.99),
-      max: round(latencies.at(-1) ?? 0),
-    },
+    latencyMs: latencySummary(latencies),
   };
 }
 
-const round = (v: number) => Math.round(v * 1000) / 1000;
 
 export async function runKvBench(options: KvBenchOptions): Promise<KvBenchResult> {
   const services: Service[] = [];
@@ -129,7 +121,7 @@ export async function runKvBench(options: KvBenchOptions): Promise<KvBenchResult
       await load('node miss, node->origin reused', missNode.port, true, options),
       await load('node miss, node->origin conn/req', missNodeOneShot.port, true, options),
     ];
-    const speedup = (i: number) => round(scenarios[i]!.requestsPerSecond / (scenarios[i + 1]!.requestsPerSecond || 1));
+    const speedup = (i: number) => round3(scenarios[i]!.requestsPerSecond / (scenarios[i + 1]!.requestsPerSecond || 1));
     return {
       scenarios,
       reuseSpeedup: { clientToNode: speedup(0), lbToNode: speedup(2), nodeToOrigin: speedup(4) },
