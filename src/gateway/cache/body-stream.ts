@@ -2,32 +2,18 @@ import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { BodyTap } from '../upstream-types.js';
 
-export interface StreamOutcome {
-  /** The whole upstream body went to the client. */
-  complete: boolean;
-  /** The body when it was kept and fit the limit; null otherwise. */
-  kept: Buffer | null;
-}
-
 /**
  * Streams an upstream body to the client (SPEC §2: no whole-body buffering
- * on the miss path) while keeping a copy for the store up to `limit` bytes.
- * Past the limit the copy is dropped and `onGiveUp` fires (so that
- * coalesced waiters stop waiting), but streaming goes on. The client's pace
- * drives the upstream read (backpressure). A client that goes away, or an
- * upstream error, destroys the upstream body, which releases its connection.
+ * on the miss path), showing it to `tap` on the way (the copy for the
+ * store). The client's pace drives the upstream read (backpressure). A
+ * client that goes away, or an upstream error, destroys the upstream body,
+ * which releases its connection. Resolves whether the whole body went to
+ * the client.
  *
  * A hand-written pump rather than stream.pipeline: this is the miss path,
  * and pipeline's end-of-stream bookkeeping showed in its profiles.
  */
-export function streamToClient(
-  body: Readable,
-  res: ServerResponse,
-  keep: { limit: number; onGiveUp?: () => void } | null,
-): Promise<StreamOutcome> {
-  let keeping = keep !== null;
-  let size = 0;
-  const chunks: Buffer[] = [];
+export function streamToClient(body: Readable, res: ServerResponse, tap: BodyTap | null): Promise<boolean> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (complete: boolean) => {
@@ -38,19 +24,12 @@ export function streamToClient(
       body.off('error', onError);
       res.off('close', onClose);
       res.off('drain', onDrain);
-      resolve({ complete, kept: complete && keeping ? Buffer.concat(chunks, size) : null });
+      if (complete) tap?.end();
+      else tap?.fail();
+      resolve(complete);
     };
     const onData = (chunk: Buffer) => {
-      if (keeping) {
-        size += chunk.length;
-        if (size > keep!.limit) {
-          keeping = false;
-          chunks.length = 0;
-          keep!.onGiveUp?.();
-        } else {
-          chunks.push(chunk);
-        }
-      }
+      tap?.data(chunk);
       if (!res.write(chunk)) {
         body.pause();
         res.once('drain', onDrain);

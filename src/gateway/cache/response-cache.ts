@@ -34,6 +34,8 @@ export interface ResponseCacheOptions {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 type StoredFound = Extract<Lookup, { found: true }>;
 const noop = () => {};
+/** What an answer that may not be stored says about its URL: a 5xx says nothing (errors pass), so the hit-for-miss mark stays as it was. */
+const unstoredOutcome = (status: number): false | undefined => (status >= 500 ? undefined : false);
 const HIT_FOR_PASS_URI = cacheStatus({ fwd: 'uri-miss', detail: 'hit-for-pass' });
 const HIT_FOR_PASS_VARY = cacheStatus({ fwd: 'vary-miss', detail: 'hit-for-pass' });
 
@@ -216,26 +218,53 @@ export class ResponseCache {
     let outcome: Promise<boolean> | boolean | undefined;
     // Resolves once the head is written; rejects, with nothing written, when no backend answered.
     await pass(ctx, (status, headers, delimited) => {
-      // The policy takes its own copy of the fields; ours are added to the head afterwards.
-      const policy = this.policies.create(policyRequest(ctx), { status, headers: flattenHeaders(headers) });
-      // A close-delimited body is not kept: cut short by a reset it would look whole.
-      const vary = delimited ? storableVary(policy, this.config) : null;
-      this.counters.misses++;
-      this.mark(ctx, 'MISS');
-      addCacheHeaders(headers, 'MISS', cacheStatus({ fwd, stored: vary !== null }));
-      if (vary === null) {
-        // Not storable: waiters need not wait for the body, they fetch for themselves.
-        // A 5xx says nothing about the URL (errors pass), so it leaves the hit-for-miss mark as it was.
-        release();
-        outcome = status >= 500 ? undefined : false;
+      const kept = this.missHead(ctx, status, headers, { fwd }, release, delimited);
+      if (!kept) {
+        outcome = unstoredOutcome(status);
         return;
       }
       const length = headers['content-length'];
       const tap = new KeepingTap(this.config.maxObjectBytes, release, typeof length === 'string' ? Number(length) : undefined);
-      outcome = tap.done.then((body) => (body ? this.track(this.entries.save(target, ctx.path, ctx.req.headers, policy, body, vary)).then(() => true) : tap.complete === false));
+      outcome = this.storeTapped(ctx, target, kept, tap);
       return tap;
     });
     return outcome;
+  }
+
+  /**
+   * At the head of an answer from upstream, on either miss path: counts the miss, adds our
+   * headers (the object is ours: the policy takes its own copy of the fields first), and
+   * resolves the policy and Vary names when the answer may be stored. When it may not,
+   * waiters need not wait for the body: they are released to fetch for themselves.
+   */
+  private missHead(
+    ctx: ProxyContext,
+    status: number,
+    headers: HeaderMap,
+    parts: CacheStatusParts,
+    release: () => void,
+    delimited: boolean,
+  ): { policy: Policy; vary: string[] } | null {
+    const policy = this.policies.create(policyRequest(ctx), { status, headers: flattenHeaders(headers) });
+    // A close-delimited body is not kept: cut short by a reset it would look whole.
+    const vary = delimited ? storableVary(policy, this.config) : null;
+    this.counters.misses++;
+    this.mark(ctx, 'MISS');
+    // `stored` is the intent; a body that outgrows max_object_bytes is dropped after the header went out.
+    addCacheHeaders(headers, 'MISS', cacheStatus({ ...parts, stored: vary !== null }));
+    if (vary === null) release();
+    return vary === null ? null : { policy, vary };
+  }
+
+  /**
+   * Stores what the tap kept once the body ended. Resolves whether answers for this URL can be
+   * shared, for coalescing: a body that outgrew the limit says no, one cut short says nothing against.
+   */
+  private async storeTapped(ctx: ProxyContext, target: Target, kept: { policy: Policy; vary: string[] }, tap: KeepingTap): Promise<boolean> {
+    const body = await tap.done;
+    if (!body) return tap.complete === false;
+    await this.track(this.entries.save(target, ctx.path, ctx.req.headers, kept.policy, body, kept.vary));
+    return true;
   }
 
   /** RFC 9111 §5.2.1.7: only-if-cached with nothing usable without the origin answers 504. */
@@ -327,21 +356,11 @@ export class ResponseCache {
     release: () => void,
   ): Promise<boolean | undefined> {
     ctx.backend = response.backend;
-    const policy = this.policies.create(policyRequest(ctx), { status: response.status, headers: flattenHeaders(response.headers) });
-    const vary = storableVary(policy, this.config);
-    // Not storable: waiters need not wait for the body, they fetch for themselves.
-    if (!vary) release();
-    this.counters.misses++;
-    this.mark(ctx, 'MISS');
-    // `stored` is the intent; a chunked body that outgrows max_object_bytes is dropped after the header went out.
-    // The upstream header object is ours (the policy took its own copy): add to it in place.
-    writeUpstreamHead(ctx, response, addCacheHeaders(response.headers, 'MISS', cacheStatus({ ...parts, stored: vary !== null })));
-    const outcome = await streamToClient(response.body, ctx.res, vary ? { limit: this.config.maxObjectBytes, onGiveUp: release } : null);
-    if (vary && outcome.kept) await this.track(this.entries.save(target, ctx.path, ctx.req.headers, policy, outcome.kept, vary));
-    // Whether answers for this URL can be shared at all, for coalescing; a body that outgrew the limit says no.
-    // A 5xx says nothing about the URL (errors pass), so it leaves the hit-for-miss mark as it was.
-    if (vary === null && response.status >= 500) return undefined;
-    return vary !== null && (outcome.kept !== null || !outcome.complete);
+    const kept = this.missHead(ctx, response.status, response.headers, parts, release, true);
+    writeUpstreamHead(ctx, response, response.headers);
+    const tap = kept ? new KeepingTap(this.config.maxObjectBytes, release) : null;
+    await streamToClient(response.body, ctx.res, tap);
+    return kept && tap ? this.storeTapped(ctx, target, kept, tap) : unstoredOutcome(response.status);
   }
 
   /** Methods and requests the cache does not answer: forwarded and streamed back as they are. */
