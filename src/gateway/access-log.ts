@@ -80,7 +80,17 @@ export class AccessLog {
     for (const sink of this.sinks) sink.write(line);
   }
 
+  /**
+   * Writes out what is buffered. A log file still being opened (its folder is made first)
+   * refuses flushSync; its lines stay buffered and are written as soon as it is open.
+   */
   flush(): void {
-    for (const sink of this.sinks) (sink as { flushSync?: () => void }).flushSync?.();
+    for (const sink of this.sinks) {
+      try {
+        (sink as { flushSync?: () => void }).flushSync?.();
+      } catch (err) {
+        if (!/not ready/i.test((err as Error).message)) throw err;
+      }
+    }
   }
 }

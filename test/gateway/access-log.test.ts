@@ -6,6 +6,7 @@ import { backendLines, configFromIni, tempDir } from '../helpers/config.js';
 import { fetchText, gateway } from '../helpers/gateway.js';
 import { httpServer } from '../helpers/servers.js';
 import { waitFor } from '../helpers/wait.js';
+import { AccessLog } from '../../src/gateway/access-log.js';
 
 test("access lines keep the original proxy's two shapes", async (t) => {
   const backend = await httpServer((_req, res) => {
@@ -57,4 +58,20 @@ test('log_format = json writes pino lines, log_file appends them to a file, quie
   await fetchText(`${quiet.url}/q`);
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(quiet.logs.filter((l) => l.includes('Request done')).length, 0);
+});
+
+test('flushing right after start, while the log file is still being opened, does not throw; the line reaches the file', async (t) => {
+  const { dir, remove } = tempDir();
+  t.after(remove);
+  const file = join(dir, 'new', 'folder', 'access.log');
+  const log = new AccessLog({ format: 'json', file, quiet: false, destination: { write: () => {} } });
+  log.request({ clientIp: '127.0.0.1', method: 'GET', path: '/early', status: 200, seconds: 0.001, upstream: undefined, cache: undefined });
+  assert.doesNotThrow(() => log.flush());
+  await waitFor('the line in the file', () => {
+    try {
+      return readFileSync(file, 'utf8').includes('/early');
+    } catch {
+      return false;
+    }
+  });
 });
