@@ -1,10 +1,9 @@
-import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { badGateway } from './errors.js';
-import { clientResponseHeaders, hasBody } from './headers.js';
+import { clientResponseHeaders } from './headers.js';
 import { relayInterim } from './interim.js';
 import { clientGone, type Upstream } from './upstream.js';
-import type { BodyTap, HeadListener, ProxyContext } from './upstream-types.js';
+import type { BodyTap, HeadListener, ProxyContext, ProxyResponse } from './upstream-types.js';
 
 /**
  * The uncached proxy path: one undici dispatch per attempt whose handler
@@ -14,8 +13,7 @@ import type { BodyTap, HeadListener, ProxyContext } from './upstream-types.js';
  * docs/performance.md for what it saved against request() + pipeline()).
  */
 export function forward(ctx: ProxyContext, upstream: Upstream, onHead?: HeadListener): Promise<void> {
-  const { req, res } = ctx;
-  const body = hasBody(req) ? req : null;
+  const { res, body } = ctx;
   return upstream.send(ctx.method, (backend, release) => {
     ctx.backend = backend.name;
     return new Promise<void>((resolve, reject) => {
@@ -38,7 +36,7 @@ class ResponseWriter implements Dispatcher.DispatchHandler {
   };
 
   constructor(
-    private readonly res: ServerResponse,
+    private readonly res: ProxyResponse,
     private readonly resolve: () => void,
     private readonly reject: (err: unknown) => void,
     private readonly release: () => void,

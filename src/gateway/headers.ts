@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { ProxyRequest } from './upstream-types.js';
 import type { HeaderMap } from './upstream-types.js';
 
 /** RFC 9110 §7.6.1: connection-specific fields a proxy must not forward, plus those the seed's gRPC proxy dropped. */
@@ -65,7 +66,7 @@ export interface ForwardInfo {
  * incoming chain, X-Forwarded-Proto/-Host set from what this hop saw, and
  * Via appended (RFC 9110 §7.6.3).
  */
-export function upstreamRequestHeaders(req: IncomingMessage, info: ForwardInfo): HeaderMap {
+export function upstreamRequestHeaders(req: ProxyRequest, info: ForwardInfo): HeaderMap {
   const named = connectionNamed(req.headers.connection);
   const raw = req.rawHeaders;
   const headers: HeaderMap = {};
@@ -111,7 +112,7 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /** The client's address as the gateway saw it (IPv4-mapped IPv6 shortened). */
-export function clientAddress(req: IncomingMessage): string {
+export function clientAddress(req: ProxyRequest): string {
   const ip = req.socket.remoteAddress ?? '';
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }

@@ -1,5 +1,7 @@
 import { STATUS_CODES, validateHeaderName, validateHeaderValue, type ServerResponse } from 'node:http';
+import { LeanResponse } from './front/lean-response.js';
 import { endToEndHeaders } from './headers.js';
+import type { ProxyResponse } from './upstream-types.js';
 
 type ConnectionSocket = NonNullable<ServerResponse['socket']> & { _httpMessage?: ServerResponse | null };
 
@@ -8,7 +10,7 @@ type ConnectionSocket = NonNullable<ServerResponse['socket']> & { _httpMessage?:
  * 103s must not make the gateway buffer them for a client that reads slowly.
  */
 export const MAX_INTERIM_ANSWERS = 8;
-const relayed = new WeakMap<ServerResponse, number>();
+const relayed = new WeakMap<ProxyResponse, number>();
 
 /**
  * Relays a backend's interim (1xx) answer to the client ahead of the final
@@ -21,14 +23,18 @@ const relayed = new WeakMap<ServerResponse, number>();
  * Written on the client's socket because node's ServerResponse has a
  * method for 102 and one for 103 whose Link check rejects valid values; a
  * request pipelined behind another one has no socket yet and gets only its
- * final answer.
+ * final answer. The fast lane serves one request at a time, so its answer
+ * always owns the socket.
  */
-export function relayInterim(res: ServerResponse, status: number, headers: Record<string, string | string[] | undefined>): void {
+export function relayInterim(res: ProxyResponse, status: number, headers: Record<string, string | string[] | undefined>): void {
   if (status < 102 || status > 199) return;
-  const { req } = res;
+  const lean = res instanceof LeanResponse ? res : null;
+  const node = lean ? null : (res as ServerResponse);
+  const req = lean ? lean.req : node!.req;
   if (req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return;
-  const socket = res.socket as ConnectionSocket | null;
-  if (res.headersSent || res.writableEnded || !socket || socket.destroyed || socket._httpMessage !== res) return;
+  if (res.headersSent || res.writableEnded || res.destroyed) return;
+  const socket = node?.socket as ConnectionSocket | null | undefined;
+  if (node && (!socket || socket.destroyed || socket._httpMessage !== node)) return;
   const count = relayed.get(res) ?? 0;
   if (count >= MAX_INTERIM_ANSWERS) return;
   relayed.set(res, count + 1);
@@ -44,5 +50,6 @@ export function relayInterim(res: ServerResponse, status: number, headers: Recor
       head += `${name}: ${one}\r\n`;
     }
   }
-  socket.write(`${head}\r\n`);
+  if (lean) lean.writeInterim(`${head}\r\n`);
+  else socket!.write(`${head}\r\n`);
 }

@@ -92,6 +92,29 @@ export class GatewayMetrics {
   }
 }
 
+/** The fast lane's figures (src/gateway/front), read at scrape time. */
+export function registerFastLaneMetrics(registry: Registry, stats: () => { served: number; handedOff: number }): void {
+  const registers = [registry];
+  new Counter({
+    name: 'pibl_http_fast_lane_requests_total',
+    help: 'Proxied GET and HEAD requests read and answered by the fast lane rather than node:http',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(stats().served);
+    },
+  });
+  new Counter({
+    name: 'pibl_http_fast_lane_handoffs_total',
+    help: 'Client connections the fast lane handed to node:http (a body, an upgrade, an unusual or split head, an own route)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(stats().handedOff);
+    },
+  });
+}
+
 /**
  * The response cache's figures, read from its stats at scrape time so the
  * hot path pays nothing for them.

@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { GatewayError } from './errors.js';
 import { forward } from './forward.js';
-import { clientAddress, upstreamRequestHeaders } from './headers.js';
+import type { LeanRequest } from './front/lean-request.js';
+import type { LeanResponse } from './front/lean-response.js';
+import { clientAddress, hasBody, upstreamRequestHeaders } from './headers.js';
 import type { Upstream } from './upstream.js';
-import type { FetchUpstream, HeaderMap, PassUpstream, ProxyContext } from './upstream-types.js';
+import type { FetchUpstream, HeaderMap, PassUpstream, ProxyContext, ProxyRequest, ProxyResponse } from './upstream-types.js';
 
 /** What the proxy needs from the response cache (src/gateway/cache). */
 export interface CacheHandler {
@@ -19,39 +22,26 @@ export interface ProxyHandlerOptions {
   selfHost: string;
 }
 
+export interface ProxyHandler {
+  /** A request node:http read (any method, maybe a body). */
+  fromNode(req: IncomingMessage, res: ServerResponse): void;
+  /** A request the fast lane read (src/gateway/front): GET or HEAD, no body, one at a time per connection. */
+  fromLane(req: LeanRequest, res: LeanResponse): void;
+}
+
 /**
  * The proxied path: everything that is not one of the gateway's own routes.
- * It runs straight on node:http (ahead of Fastify's router) because it is
- * the hot path; see docs/performance.md for what that saves.
+ * It runs straight on node:http or on the fast lane (ahead of Fastify's
+ * router) because it is the hot path; see docs/performance.md for what
+ * that saves.
  */
-export function createProxyHandler(options: ProxyHandlerOptions) {
+export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const { upstream, cache, onDone, selfHost } = options;
   const pass: PassUpstream = (ctx, onHead) => forward(ctx, upstream, onHead);
 
-  return function proxy(req: IncomingMessage, res: ServerResponse): void {
-    const started = performance.now();
-    const target = requestTarget(req.url ?? '/');
-    const ctx = new ProxyExchange(req, res, target, selfHost);
-    let reported = false;
-    const report = () => {
-      if (reported) return;
-      reported = true;
-      onDone(ctx, res.statusCode, (performance.now() - started) / 1000);
-    };
-    // 'close' comes once per response, after 'finish' or when the client went away first...
-    res.once('close', report);
-    // ...except for a request pipelined behind another one: it has no socket yet, and if the
-    // client resets the connection before its turn, node never closes its response.
-    if (!res.socket) {
-      const socket = req.socket;
-      socket.once('close', report);
-      res.once('close', () => socket.off('close', report));
-    }
-    if (behindLastAnswer(req, res)) {
-      refuse(res, new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'an earlier request on this connection was its last'));
-      return;
-    }
-    if (!target) {
+  const serve = (ctx: ProxyExchange): void => {
+    const { req, res } = ctx;
+    if (!ctx.target) {
       refuse(res, new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'request target must be origin-form (/path) or absolute-form (http://host/path)'));
       return;
     }
@@ -76,6 +66,44 @@ export function createProxyHandler(options: ProxyHandlerOptions) {
       sendError(res, err instanceof GatewayError ? err : new GatewayError(502, 'PIBL_ERR_BAD_GATEWAY', `proxy error: ${(err as Error).message}`));
     });
   };
+
+  /** Reports the request once, when its answer is complete or the client went away. */
+  const reporter = (ctx: ProxyExchange, started: number) => {
+    let reported = false;
+    return () => {
+      if (reported) return;
+      reported = true;
+      onDone(ctx, ctx.res.statusCode, (performance.now() - started) / 1000);
+    };
+  };
+
+  return {
+    fromNode(req, res) {
+      const started = performance.now();
+      const ctx = new ProxyExchange(req, res, hasBody(req) ? req : null, selfHost);
+      const report = reporter(ctx, started);
+      // 'close' comes once per response, after 'finish' or when the client went away first...
+      res.once('close', report);
+      // ...except for a request pipelined behind another one: it has no socket yet, and if the
+      // client resets the connection before its turn, node never closes its response.
+      if (!res.socket) {
+        const socket = req.socket;
+        socket.once('close', report);
+        res.once('close', () => socket.off('close', report));
+      }
+      if (behindLastAnswer(req, res)) {
+        refuse(res, new GatewayError(400, 'PIBL_ERR_BAD_REQUEST', 'an earlier request on this connection was its last'));
+        return;
+      }
+      serve(ctx);
+    },
+    fromLane(req, res) {
+      const ctx = new ProxyExchange(req, res, null, selfHost);
+      // The lane settles every answer exactly once, the client's reset included.
+      res.once('close', reporter(ctx, performance.now()));
+      serve(ctx);
+    },
+  };
 }
 
 /**
@@ -93,12 +121,16 @@ class ProxyExchange implements ProxyContext {
   backend: string | undefined = undefined;
   private forUpstream: HeaderMap | undefined = undefined;
 
+  readonly target: RequestTarget | null;
+
   constructor(
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
-    private readonly target: RequestTarget | null,
+    readonly req: ProxyRequest,
+    readonly res: ProxyResponse,
+    readonly body: Readable | null,
     selfHost: string,
   ) {
+    const target = requestTarget(req.url ?? '/');
+    this.target = target;
     this.method = req.method ?? 'GET';
     this.path = target?.path ?? '/';
     this.host = (target?.authority ?? req.headers.host ?? selfHost).toLowerCase();
@@ -131,7 +163,7 @@ export function requestTarget(target: string): RequestTarget | null {
 }
 
 /** A client's request refused: answered, and the connection closed after the answer. */
-function refuse(res: ServerResponse, err: GatewayError): void {
+function refuse(res: ProxyResponse, err: GatewayError): void {
   res.shouldKeepAlive = false;
   sendError(res, err);
 }
@@ -165,7 +197,7 @@ export const MAX_HEADER_FIELDS = 100;
  * its own count limit, so the backend would get another request than the
  * client sent).
  */
-export function refuseHead(req: IncomingMessage): GatewayError | null {
+export function refuseHead(req: ProxyRequest): GatewayError | null {
   const raw = req.rawHeaders;
   if (raw.length / 2 > MAX_HEADER_FIELDS) {
     return new GatewayError(431, 'PIBL_ERR_HEAD_TOO_LARGE', `more than ${MAX_HEADER_FIELDS} header fields`);
@@ -178,7 +210,7 @@ export function refuseHead(req: IncomingMessage): GatewayError | null {
   return null;
 }
 
-export function sendError(res: ServerResponse, err: GatewayError): void {
+export function sendError(res: ProxyResponse, err: GatewayError): void {
   if (res.headersSent || res.destroyed) {
     res.destroy();
     return;

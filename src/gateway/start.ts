@@ -14,11 +14,15 @@ import { BackendPool, type Backend } from './backend-pool.js';
 import { onClientError, onConnectRequest } from './client-error.js';
 import { badRequest, sendError, useJsonErrors } from './http-errors.js';
 import { HealthMonitor } from './health-monitor.js';
-import { GatewayMetrics, registerCacheMetrics } from './metrics.js';
+import { GatewayMetrics, registerCacheMetrics, registerFastLaneMetrics } from './metrics.js';
 import { createProxyHandler, type CacheHandler } from './proxy-handler.js';
 import { Upstream } from './upstream.js';
 import { createUpgradeHandler } from './websocket.js';
+import { FastLane } from './front/fast-lane.js';
 import { PiblError, portInUse } from '../common/errors.js';
+
+/** Idle time allowed between two requests of a client connection. */
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
 export interface GatewayService extends Service {
   /** The gRPC listener's port when [grpc] port is set. */
@@ -113,14 +117,14 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
           requestTimeout: 0,
           // The proxy path checks Host itself and answers in the gateway's JSON error shape (proxy-handler refuseHead).
           requireHostHeader: false,
-          keepAliveTimeout: 30_000,
+          keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
           noDelay: true,
         },
         (req: IncomingMessage, res: ServerResponse) => {
           if (isOwnRoute(req.url ?? '/')) fastifyHandler(req, res);
           else {
             metrics.inFlight++;
-            proxy(req, res);
+            proxy.fromNode(req, res);
           }
         },
       );
@@ -132,6 +136,18 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   await app.register(dashboardRoutes, { adminPrefix: g.adminPrefix, kvPrefix: g.kvPrefix, herdPrefix: g.herdPrefix, registry });
   for (const plugin of deps.plugins ?? gatewayPlugins(config)) await app.register(plugin, { registry });
 
+  // Ahead of node:http for each connection; node gets every connection the lane hands off.
+  const lane = new FastLane(server, {
+    maxHeadBytes: g.bufferSize,
+    keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
+    idleTimeoutMs: g.idleTimeoutMs,
+    leaveToNode: isOwnRoute,
+    serve(req, res) {
+      metrics.inFlight++;
+      proxy.fromLane(req, res);
+    },
+  });
+  registerFastLaneMetrics(registry, () => lane.stats);
   server.maxConnections = g.maxConn;
   // A client that half-closes after its request (`printf ... | nc`) still
   // gets its answer, as from nginx or HAProxy; node's default aborts the
@@ -200,8 +216,12 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         const grpcClosed = grpc?.close();
         // Stop accepting; idle keep-alive sockets go now, busy ones after their answer.
         const closed = app.close();
+        lane.close();
         // Keep-alive sockets turn idle as their last answers finish; close each as it does.
-        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        const sweep = setInterval(() => {
+          server.closeIdleConnections();
+          lane.closeIdle();
+        }, 50);
         const drain = setTimeout(() => {
           for (const socket of sockets) socket.destroy();
         }, g.drainTimeoutMs);

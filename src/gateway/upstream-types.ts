@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 
 /**
@@ -62,10 +62,44 @@ export interface BodyTap {
   fail(): void;
 }
 
+/**
+ * What the proxy and the cache read of a client's request: node's
+ * IncomingMessage, or the fast lane's LeanRequest (src/gateway/front).
+ */
+export interface ProxyRequest {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+  readonly rawHeaders: string[];
+  readonly httpVersion: string;
+  readonly httpVersionMajor: number;
+  readonly httpVersionMinor: number;
+  readonly socket: { readonly remoteAddress?: string | undefined };
+}
+
+/** What the proxy and the cache do with the answer: node's ServerResponse, or the fast lane's LeanResponse. */
+export interface ProxyResponse {
+  statusCode: number;
+  shouldKeepAlive: boolean;
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  readonly writableFinished: boolean;
+  readonly destroyed: boolean;
+  writeHead(statusCode: number, headers?: OutgoingHttpHeaders): unknown;
+  /** false: wait for 'drain'. */
+  write(chunk: Buffer | string): boolean;
+  end(chunk?: Buffer | string): unknown;
+  destroy(err?: Error): unknown;
+  once(event: 'close' | 'drain', listener: () => void): unknown;
+  off(event: 'close' | 'drain', listener: () => void): unknown;
+}
+
 /** One proxied request as the gateway hands it to the cache. */
 export interface ProxyContext {
-  req: IncomingMessage;
-  res: ServerResponse;
+  req: ProxyRequest;
+  res: ProxyResponse;
+  /** The request body to forward, or null (none, or the fast lane's GET and HEAD). */
+  readonly body: Readable | null;
   method: string;
   /** Path and query. */
   path: string;

@@ -1,6 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { BodyTap } from '../upstream-types.js';
+import type { BodyTap, ProxyResponse } from '../upstream-types.js';
 
 /**
  * Streams an upstream body to the client (SPEC §2: no whole-body buffering
@@ -13,7 +12,7 @@ import type { BodyTap } from '../upstream-types.js';
  * A hand-written pump rather than stream.pipeline: this is the miss path,
  * and pipeline's end-of-stream bookkeeping showed in its profiles.
  */
-export function streamToClient(body: Readable, res: ServerResponse, tap: BodyTap | null): Promise<boolean> {
+export function streamToClient(body: Readable, res: ProxyResponse, tap: BodyTap | null): Promise<boolean> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (complete: boolean) => {

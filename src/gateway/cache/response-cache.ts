@@ -17,7 +17,6 @@ import { afterNotModified, mayBeStorable, storableVary } from './storability.js'
 import type { CacheStore, ResponseEntry } from './store.js';
 import { writeStoredAnswer } from './stored-answer.js';
 import { conditionalHeaders, policyRequest, withoutConditionals } from './upstream-requests.js';
-import { hasBody } from '../headers.js';
 
 export interface ResponseCacheOptions {
   config: CacheConfig;
@@ -97,7 +96,7 @@ export class ResponseCache {
   handle(ctx: ProxyContext, fetch: FetchUpstream, pass: PassUpstream): Promise<void> {
     // A GET with content (RFC 9110 §9.3.1: no defined semantics) goes by the cache: the key
     // does not cover the content, so an answer that depends on it must not be shared.
-    if ((ctx.method === 'GET' || ctx.method === 'HEAD') && !hasBody(ctx.req)) return this.read(ctx, fetch, true, pass);
+    if ((ctx.method === 'GET' || ctx.method === 'HEAD') && ctx.body === null) return this.read(ctx, fetch, true, pass);
     if (ctx.method === 'GET' || ctx.method === 'HEAD') return this.passThrough(ctx, fetch, { fwd: 'bypass' }, 'BYPASS', false);
     return this.passThrough(ctx, fetch, { fwd: 'method' }, 'BYPASS', !SAFE_METHODS.has(ctx.method));
   }
@@ -371,7 +370,7 @@ export class ResponseCache {
     result: CacheResult,
     invalidates: boolean,
   ): Promise<void> {
-    const response = await fetch(upstreamRequest(ctx, ctx.method, ctx.upstreamHeaders, hasBody(ctx.req) ? ctx.req : null));
+    const response = await fetch(upstreamRequest(ctx, ctx.method, ctx.upstreamHeaders, ctx.body));
     ctx.backend = response.backend;
     // RFC 9111 §4.4: a non-error answer to an unsafe method invalidates the target URI, and
     // Location / Content-Location when they are on the same origin. Done before the client

@@ -1,0 +1,183 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { LeanRequest } from './lean-request.js';
+import { LeanResponse } from './lean-response.js';
+import { parseSimpleHead } from './request-head.js';
+
+export interface FastLaneOptions {
+  /** The largest request head (buffer_size): a longer one goes to node, which answers 431. */
+  maxHeadBytes: number;
+  /** Idle time allowed between two requests of a connection (node's keepAliveTimeout). */
+  keepAliveTimeoutMs: number;
+  /** Socket inactivity allowed otherwise (node's server timeout, idle_timeout). */
+  idleTimeoutMs: number;
+  /** Paths node:http serves: the gateway's own routes (Fastify). */
+  leaveToNode(url: string): boolean;
+  /** Serves one request; `res` settles once the answer is written or cannot be. */
+  serve(req: LeanRequest, res: LeanResponse): void;
+}
+
+type ConnectionListener = (socket: Socket) => void;
+
+/**
+ * The gateway's fast lane: plain GET and HEAD requests are read and
+ * answered on the raw socket, without node:http's IncomingMessage and
+ * ServerResponse streams, which cost about as much CPU as everything the
+ * proxy does (docs/performance.md, round 3). Each connection starts here;
+ * the first request the lane does not take (a body, an upgrade, a repeated
+ * field, a head split across reads, anything malformed, the gateway's own
+ * routes) hands the connection, with every byte not yet served, to
+ * node:http for the rest of its life. So node keeps every judgement on
+ * unusual input (limits, timeouts on slow heads, 400s, smuggling), and the
+ * lane only ever sees heads that node would read the same way.
+ */
+export class FastLane {
+  /** Requests the lane answered itself, and connections it handed to node:http (read at scrape time). */
+  readonly stats = { served: 0, handedOff: 0 };
+  private readonly connections = new Set<LaneConnection>();
+  private closing = false;
+  private readonly toNode: ConnectionListener;
+
+  /** Takes the server's connections ahead of node:http, which gets those handed off. */
+  constructor(
+    server: Server,
+    readonly options: FastLaneOptions,
+  ) {
+    const [nodeListener, ...others] = server.listeners('connection') as ConnectionListener[];
+    if (!nodeListener || others.length > 0) throw new Error('fast lane: expected node:http as the only connection listener');
+    server.removeListener('connection', nodeListener);
+    this.toNode = (socket) => nodeListener.call(server, socket);
+    server.prependListener('connection', (socket: Socket) => {
+      const connection = new LaneConnection(socket, this);
+      this.connections.add(connection);
+    });
+  }
+
+  /** Stop keeping connections alive: idle ones close now, busy ones after their answer. */
+  close(): void {
+    this.closing = true;
+    this.closeIdle();
+  }
+
+  closeIdle(): void {
+    for (const connection of this.connections) connection.closeIfIdle();
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  handOff(connection: LaneConnection, socket: Socket): void {
+    this.connections.delete(connection);
+    this.stats.handedOff++;
+    this.toNode(socket);
+  }
+
+  forget(connection: LaneConnection): void {
+    this.connections.delete(connection);
+  }
+}
+
+class LaneConnection {
+  private buffered: Buffer | null = null;
+  private current: LeanResponse | null = null;
+  private clientEnded = false;
+  private readonly keepAliveTimeoutS: number;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly lane: FastLane,
+  ) {
+    this.keepAliveTimeoutS = Math.floor(lane.options.keepAliveTimeoutMs / 1000);
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('drain', this.onDrain);
+    socket.on('timeout', this.onTimeout);
+    socket.on('close', this.onClose);
+    socket.on('error', this.onError);
+    socket.setTimeout(lane.options.idleTimeoutMs);
+  }
+
+  closeIfIdle(): void {
+    if (this.current === null) this.socket.destroy();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.buffered = this.buffered === null ? chunk : Buffer.concat([this.buffered, chunk]);
+    if (this.current === null) this.next();
+    // Pipelined requests wait for the answer ahead of them; a client that floods them waits too.
+    else if (this.buffered.length > this.lane.options.maxHeadBytes) this.socket.pause();
+  };
+
+  private readonly onEnd = (): void => {
+    // A client that half-closes after its requests still gets their answers (as node with httpAllowHalfOpen).
+    this.clientEnded = true;
+    if (this.current === null && this.buffered === null) this.socket.end();
+  };
+
+  private readonly onDrain = (): void => this.current?.drained();
+
+  private readonly onTimeout = (): void => {
+    this.socket.destroy();
+  };
+
+  private readonly onClose = (): void => {
+    this.lane.forget(this);
+    this.current?.abort();
+  };
+
+  private readonly onError = (): void => {
+    // A reset client: 'close' follows and settles what was in flight.
+  };
+
+  private readonly onSettled = (res: LeanResponse): void => {
+    this.current = null;
+    if (res.destroyed || this.socket.destroyed) return;
+    if (!res.shouldKeepAlive) {
+      this.lane.forget(this);
+      this.socket.end();
+      return;
+    }
+    if (this.socket.isPaused()) this.socket.resume();
+    this.next();
+  };
+
+  private next(): void {
+    const buffered = this.buffered;
+    if (buffered === null) {
+      if (this.clientEnded || this.lane.isClosing) this.socket.end();
+      else this.socket.setTimeout(this.lane.options.keepAliveTimeoutMs);
+      return;
+    }
+    const { options } = this.lane;
+    const head = parseSimpleHead(buffered, options.maxHeadBytes);
+    if (typeof head === 'string' || options.leaveToNode(head.url)) {
+      this.handOff();
+      return;
+    }
+    this.buffered = head.size < buffered.length ? buffered.subarray(head.size) : null;
+    this.socket.setTimeout(options.idleTimeoutMs);
+    const req = new LeanRequest(head, this.socket);
+    const res = new LeanResponse(req, this.socket, head.keepAlive && !this.lane.isClosing, this.keepAliveTimeoutS, this.onSettled);
+    this.current = res;
+    this.lane.stats.served++;
+    options.serve(req, res);
+  }
+
+  /** node:http takes the connection from here on, starting with the bytes not yet served. */
+  private handOff(): void {
+    const socket = this.socket;
+    socket.off('data', this.onData);
+    socket.off('end', this.onEnd);
+    socket.off('drain', this.onDrain);
+    socket.off('timeout', this.onTimeout);
+    socket.off('close', this.onClose);
+    socket.off('error', this.onError);
+    socket.setTimeout(0);
+    const paused = socket.isPaused();
+    if (this.buffered !== null) socket.unshift(this.buffered);
+    this.buffered = null;
+    this.lane.handOff(this, socket);
+    if (paused) socket.resume();
+  }
+}
