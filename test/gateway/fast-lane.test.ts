@@ -4,7 +4,7 @@ import { connect, createServer as createNetServer, type AddressInfo, type Socket
 import { backendLines, configFromIni } from '../helpers/config.js';
 import { fetchText, gateway } from '../helpers/gateway.js';
 import { httpServer } from '../helpers/servers.js';
-import { rawExchange } from '../helpers/raw.js';
+import { rawConnection, rawExchange } from '../helpers/raw.js';
 import { waitFor } from '../helpers/wait.js';
 
 // The fast lane (src/gateway/front) answers plain GET and HEAD requests on
@@ -108,24 +108,14 @@ function splitAnswers(text: string, methods: string[]): Answer[] {
 
 /** Writes each piece in turn (a pause between them), reads until the gateway closes. */
 function converse(port: number, pieces: string[], gapMs = 60): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    let text = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (c) => (text += c));
-    socket.on('error', () => {});
-    const timer = setTimeout(() => socket.destroy(), 5_000);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(text);
-    });
-    let i = 0;
-    const next = () => {
-      if (i < pieces.length && socket.writable) socket.write(pieces[i++]!);
-      if (i < pieces.length) setTimeout(next, gapMs);
-    };
-    next();
-  });
+  const { socket, text } = rawConnection(port, { waitMs: 5_000 });
+  let i = 0;
+  const next = () => {
+    if (i < pieces.length && socket.writable) socket.write(pieces[i++]!);
+    if (i < pieces.length) setTimeout(next, gapMs);
+  };
+  next();
+  return text;
 }
 
 test('pipelined GETs in one write are answered by the lane, in order, and the last one closes', async (t) => {
@@ -217,17 +207,9 @@ test('large answers, with a length and chunked, arrive whole through the lane', 
 
 test('a client that half-closes after its request still gets the answer', async (t) => {
   const { gw } = await laneGateway(t);
-  const text = await new Promise<string>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port: gw.port, allowHalfOpen: true });
-    let answer = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (c) => (answer += c));
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(answer));
-    socket.end('GET /half HTTP/1.1\r\nHost: x\r\n\r\n');
-    setTimeout(() => socket.destroy(), 5_000).unref();
-  });
-  assert.equal(splitAnswers(text, ['GET'])[0]!.body, '/half');
+  const { socket, text } = rawConnection(gw.port, { allowHalfOpen: true, waitMs: 5_000 });
+  socket.end('GET /half HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.equal(splitAnswers(await text, ['GET'])[0]!.body, '/half');
 });
 
 test('a client gone mid-answer: the request is reported once, in-flight returns to 0, the gateway keeps serving', async (t) => {

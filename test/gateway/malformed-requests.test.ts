@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { backendLines, configFromIni } from '../helpers/config.js';
 import { fetchText, gateway } from '../helpers/gateway.js';
 import { httpServer } from '../helpers/servers.js';
-import { rawExchange } from '../helpers/raw.js';
+import { rawConnection, rawExchange } from '../helpers/raw.js';
 
 const cases: [string, string][] = [
   ['conflicting Content-Length and Transfer-Encoding', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
@@ -41,18 +40,11 @@ test('a slow client that never finishes its head is cut off with 408 after heade
     await gw.close();
     await backend.close();
   });
-  const answer = await new Promise<string>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port: gw.port });
-    let text = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (c) => (text += c));
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(text));
-    socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
-    const drip = setInterval(() => socket.writable && socket.write('X-Slow: y\r\n'), 100);
-    socket.on('close', () => clearInterval(drip));
-    setTimeout(() => socket.destroy(), 5_000).unref();
-  });
+  const { socket, text } = rawConnection(gw.port, { waitMs: 5_000 });
+  socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
+  const drip = setInterval(() => socket.writable && socket.write('X-Slow: y\r\n'), 100);
+  const answer = await text;
+  clearInterval(drip);
   assert.match(answer, /^HTTP\/1\.1 408 /);
   assert.equal((await fetchText(`${gw.url}/`)).body, 'ok', 'others are still served');
 });

@@ -1,11 +1,14 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
-/** Sends raw bytes to 127.0.0.1:port and reads until the server closes (bounded by a timer). */
-export function rawExchange(port: number, data: string | Buffer, waitMs = 3_000): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+/**
+ * A raw connection to 127.0.0.1:port: `text` resolves with everything the
+ * server sent, once the connection closes (cut after waitMs at the latest).
+ */
+export function rawConnection(port: number, options: { allowHalfOpen?: boolean; waitMs?: number } = {}): { socket: Socket; text: Promise<string> } {
+  const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: options.allowHalfOpen ?? false });
+  const text = new Promise<string>((resolve) => {
     let answer = '';
-    const timer = setTimeout(() => socket.destroy(), waitMs);
+    const timer = setTimeout(() => socket.destroy(), options.waitMs ?? 3_000);
     socket.setEncoding('latin1');
     socket.on('data', (c) => (answer += c));
     socket.on('error', () => {});
@@ -13,6 +16,13 @@ export function rawExchange(port: number, data: string | Buffer, waitMs = 3_000)
       clearTimeout(timer);
       resolve(answer);
     });
-    socket.write(data);
   });
+  return { socket, text };
+}
+
+/** Sends raw bytes to 127.0.0.1:port and reads until the server closes (bounded by a timer). */
+export function rawExchange(port: number, data: string | Buffer, waitMs = 3_000): Promise<string> {
+  const { socket, text } = rawConnection(port, { waitMs });
+  socket.write(data);
+  return text;
 }

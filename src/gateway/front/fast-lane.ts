@@ -89,12 +89,7 @@ class LaneConnection {
     private readonly lane: FastLane,
   ) {
     this.keepAliveTimeoutS = Math.floor(lane.options.keepAliveTimeoutMs / 1000);
-    socket.on('data', this.onData);
-    socket.on('end', this.onEnd);
-    socket.on('drain', this.onDrain);
-    socket.on('timeout', this.onTimeout);
-    socket.on('close', this.onClose);
-    socket.on('error', this.onError);
+    for (const [event, listener] of this.listeners) socket.on(event, listener);
     socket.setTimeout(lane.options.idleTimeoutMs);
   }
 
@@ -129,6 +124,16 @@ class LaneConnection {
   private readonly onError = (): void => {
     // A reset client: 'close' follows and settles what was in flight.
   };
+
+  /** Everything the lane listens to on the socket, removed as one at hand-off. */
+  private readonly listeners: [string, (...args: any[]) => void][] = [
+    ['data', this.onData],
+    ['end', this.onEnd],
+    ['drain', this.onDrain],
+    ['timeout', this.onTimeout],
+    ['close', this.onClose],
+    ['error', this.onError],
+  ];
 
   private readonly onSettled = (res: LeanResponse): void => {
     this.current = null;
@@ -167,12 +172,7 @@ class LaneConnection {
   /** node:http takes the connection from here on, starting with the bytes not yet served. */
   private handOff(): void {
     const socket = this.socket;
-    socket.off('data', this.onData);
-    socket.off('end', this.onEnd);
-    socket.off('drain', this.onDrain);
-    socket.off('timeout', this.onTimeout);
-    socket.off('close', this.onClose);
-    socket.off('error', this.onError);
+    for (const [event, listener] of this.listeners) socket.off(event, listener);
     socket.setTimeout(0);
     const paused = socket.isPaused();
     if (this.buffered !== null) socket.unshift(this.buffered);
