@@ -141,6 +141,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
     maxHeadBytes: g.bufferSize,
     keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
     idleTimeoutMs: g.idleTimeoutMs,
+    headersTimeoutMs: g.headersTimeoutMs,
     leaveToNode: isOwnRoute,
     serve(req, res) {
       metrics.inFlight++;

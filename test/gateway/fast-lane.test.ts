@@ -266,3 +266,45 @@ test('on close, an idle lane connection is closed at once and a busy one after i
   assert.equal(answer!.body, 'firstlast');
   assert.equal(answer!.headers.get('transfer-encoding'), 'chunked');
 });
+
+test('a client that half-closes behind a pipelined POST still gets both answers (the hand-off sees its EOF)', async (t) => {
+  const { gw } = await laneGateway(t);
+  for (let i = 0; i < 20; i++) {
+    const { socket, text } = rawConnection(gw.port, { allowHalfOpen: true, waitMs: 5_000 });
+    socket.end(`GET /a${i} HTTP/1.1\r\nHost: x\r\n\r\nPOST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello`);
+    assert.deepEqual(splitAnswers(await text, ['GET', 'POST']).map((a) => a.body), [`/a${i}`, 'POST hello']);
+  }
+});
+
+test('after its last answer a connection reads and forwards nothing more, and the gateway closes it', async (t) => {
+  const { gw, backend } = await laneGateway(t);
+  for (const [last, method] of [['GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'GET'], ['GET /last HTTP/1.0\r\n\r\n', 'GET'], ['GET /last HTTP/1.1\r\nHost: x\r\nProxy-Connection: close\r\n\r\n', 'GET']] as const) {
+    const before = backend.hits;
+    const { socket, text } = rawConnection(gw.port, { waitMs: 3_000 });
+    const started = Date.now();
+    socket.write(`${last}GET /behind HTTP/1.1\r\nHost: x\r\n\r\n`);
+    setTimeout(() => socket.writable && socket.write('GET /later HTTP/1.1\r\nHost: x\r\n\r\n'), 100);
+    const answers = splitAnswers(await text, [method]);
+    assert.equal(answers[0]!.body, '/last');
+    assert.ok(Date.now() - started < 2_500, `closed by the gateway, not by the client's timer (${last.split('\r\n')[0]})`);
+    assert.equal(backend.hits - before, 1, 'nothing behind the last request was forwarded');
+  }
+});
+
+test('a connection that sends nothing gets a 408 after headers_timeout, as from node:http', async (t) => {
+  const { gw } = await laneGateway(t, 'headers_timeout = 0.5\nidle_timeout = 5');
+  const started = Date.now();
+  const { text } = rawConnection(gw.port, { waitMs: 4_000 });
+  const answer = await text;
+  assert.match(answer, /^HTTP\/1\.1 408 /);
+  assert.match(answer, /PIBL_ERR_REQUEST_TIMEOUT/);
+  assert.ok(Date.now() - started < 3_000, 'cut after headers_timeout, not idle_timeout');
+});
+
+test('an HTTP/1.0 answer without a length closes the connection even without a body (HEAD), as node does', async (t) => {
+  const { gw } = await laneGateway(t);
+  const text = await rawExchange(gw.port, 'HEAD /chunked HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /never HTTP/1.0\r\n\r\n');
+  const [answer] = splitAnswers(text, ['HEAD']);
+  assert.equal(answer!.headers.get('connection'), 'close');
+  assert.equal(answer!.headers.get('content-length'), undefined);
+});

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { onClientError } from '../client-error.js';
 import { LeanRequest } from './lean-request.js';
 import { LeanResponse } from './lean-response.js';
 import { parseSimpleHead } from './request-head.js';
@@ -11,6 +12,8 @@ export interface FastLaneOptions {
   keepAliveTimeoutMs: number;
   /** Socket inactivity allowed otherwise (node's server timeout, idle_timeout). */
   idleTimeoutMs: number;
+  /** How long a new connection may stay silent before its 408 (headers_timeout). */
+  headersTimeoutMs: number;
   /** Paths node:http serves: the gateway's own routes (Fastify). */
   leaveToNode(url: string): boolean;
   /** Serves one request; `res` settles once the answer is written or cannot be. */
@@ -18,6 +21,9 @@ export interface FastLaneOptions {
 }
 
 type ConnectionListener = (socket: Socket) => void;
+
+/** node's HTTP_SERVER_KEEP_ALIVE_TIMEOUT_BUFFER: an idle connection closes this long after the advertised timeout. */
+const KEEP_ALIVE_MARGIN_MS = 1_000;
 
 /**
  * The gateway's fast lane: plain GET and HEAD requests are read and
@@ -82,6 +88,10 @@ class LaneConnection {
   private buffered: Buffer | null = null;
   private current: LeanResponse | null = null;
   private clientEnded = false;
+  /** No request has been read yet: a silent client gets node's 408 after headers_timeout. */
+  private awaitingFirst = true;
+  /** The last answer is out, or node:http has the connection: the lane reads nothing more from it. */
+  private finished = false;
   private readonly keepAliveTimeoutS: number;
 
   constructor(
@@ -90,7 +100,7 @@ class LaneConnection {
   ) {
     this.keepAliveTimeoutS = Math.floor(lane.options.keepAliveTimeoutMs / 1000);
     for (const [event, listener] of this.listeners) socket.on(event, listener);
-    socket.setTimeout(lane.options.idleTimeoutMs);
+    socket.setTimeout(lane.options.headersTimeoutMs);
   }
 
   closeIfIdle(): void {
@@ -98,21 +108,29 @@ class LaneConnection {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    if (this.finished) return;
     this.buffered = this.buffered === null ? chunk : Buffer.concat([this.buffered, chunk]);
     if (this.current === null) this.next();
-    // Pipelined requests wait for the answer ahead of them; a client that floods them waits too.
-    else if (this.buffered.length > this.lane.options.maxHeadBytes) this.socket.pause();
+    // Bytes behind the request being answered wait unread, as node pauses a pipelining client:
+    // a flood stays in the kernel's buffers.
+    if (this.current !== null && this.buffered !== null) this.socket.pause();
   };
 
   private readonly onEnd = (): void => {
     // A client that half-closes after its requests still gets their answers (as node with httpAllowHalfOpen).
     this.clientEnded = true;
-    if (this.current === null && this.buffered === null) this.socket.end();
+    if (this.current === null) this.finish();
   };
 
   private readonly onDrain = (): void => this.current?.drained();
 
   private readonly onTimeout = (): void => {
+    if (this.awaitingFirst && this.current === null) {
+      // As node's headers_timeout: a connection that never sent a whole head gets a 408.
+      this.stopReading();
+      onClientError(Object.assign(new Error('request head not received in time'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), this.socket);
+      return;
+    }
     this.socket.destroy();
   };
 
@@ -139,19 +157,19 @@ class LaneConnection {
     this.current = null;
     if (res.destroyed || this.socket.destroyed) return;
     if (!res.shouldKeepAlive) {
-      this.lane.forget(this);
-      this.socket.end();
+      this.finish();
       return;
     }
-    if (this.socket.isPaused()) this.socket.resume();
     this.next();
+    if (!this.finished && this.buffered === null && this.socket.isPaused()) this.socket.resume();
   };
 
   private next(): void {
     const buffered = this.buffered;
     if (buffered === null) {
-      if (this.clientEnded || this.lane.isClosing) this.socket.end();
-      else this.socket.setTimeout(this.lane.options.keepAliveTimeoutMs);
+      if (this.clientEnded || this.lane.isClosing) this.finish();
+      // node's margin past the advertised Keep-Alive timeout, so that a client never reuses a connection as it closes.
+      else this.socket.setTimeout(this.lane.options.keepAliveTimeoutMs + KEEP_ALIVE_MARGIN_MS);
       return;
     }
     const { options } = this.lane;
@@ -161,6 +179,7 @@ class LaneConnection {
       return;
     }
     this.buffered = head.size < buffered.length ? buffered.subarray(head.size) : null;
+    this.awaitingFirst = false;
     this.socket.setTimeout(options.idleTimeoutMs);
     const req = new LeanRequest(head, this.socket);
     const res = new LeanResponse(req, this.socket, head.keepAlive && !this.lane.isClosing, this.keepAliveTimeoutS, this.onSettled);
@@ -169,15 +188,39 @@ class LaneConnection {
     options.serve(req, res);
   }
 
-  /** node:http takes the connection from here on, starting with the bytes not yet served. */
+  /**
+   * After the connection's last answer (RFC 9112 §9.6): nothing more is
+   * read or answered, and the socket is closed once that answer is
+   * flushed, whether or not the client closes its side.
+   */
+  private finish(): void {
+    this.stopReading();
+    this.socket.destroySoon();
+  }
+
+  private stopReading(): void {
+    this.finished = true;
+    this.buffered = null;
+    this.socket.off('data', this.onData);
+  }
+
+  /**
+   * node:http takes the connection from here on. Its listener is attached
+   * first, then handed the bytes not yet served, synchronously and ahead of
+   * anything read later, so the two never see the stream out of order.
+   */
   private handOff(): void {
     const socket = this.socket;
     for (const [event, listener] of this.listeners) socket.off(event, listener);
     socket.setTimeout(0);
-    const paused = socket.isPaused();
-    if (this.buffered !== null) socket.unshift(this.buffered);
+    const buffered = this.buffered;
     this.buffered = null;
+    this.finished = true;
     this.lane.handOff(this, socket);
-    if (paused) socket.resume();
+    if (buffered !== null) socket.emit('data', buffered);
+    // The stream emits its 'end' even while paused once nothing is left in it, so the lane may have
+    // read the client's EOF already: node's listener is told, after the bytes, as it would have been.
+    if (this.clientEnded) socket.emit('end');
+    if (socket.isPaused()) socket.resume();
   }
 }

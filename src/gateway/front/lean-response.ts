@@ -81,10 +81,11 @@ export class LeanResponse {
       } else head += field(name, value);
     }
     if (statusCode === 204 || statusCode === 304 || statusCode < 200) this.hasBody = false;
-    // RFC 9112 §6.3: without a length an HTTP/1.1 client gets chunks, an HTTP/1.0 one a body that ends with the connection.
-    if (!length && this.hasBody) {
-      if (this.req.httpVersionMinor === 1) this.chunked = true;
-      else this.shouldKeepAlive = false;
+    // RFC 9112 §6.3: without a length an HTTP/1.1 client gets chunks, an HTTP/1.0 one a body that ends with
+    // the connection (node closes an HTTP/1.0 connection after any answer without a length, bodiless or not).
+    if (!length) {
+      if (this.req.httpVersionMinor === 0) this.shouldKeepAlive = false;
+      else if (this.hasBody) this.chunked = true;
     }
     // The fields node adds, in node's order.
     if (!date) head += `Date: ${httpDate()}\r\n`;
@@ -139,7 +140,10 @@ export class LeanResponse {
     else if (body !== null) body.copy(out, start);
     if (suffix.length > 0) out.write(suffix, start + bodyBytes, 'latin1');
     if (out.length === 0) {
-      if (done) queueMicrotask(() => done(null));
+      if (!done) return true;
+      // Nothing left to write: finished once what is queued is flushed (at once when nothing is).
+      if (socket.writableLength === 0) queueMicrotask(() => done(null));
+      else socket.write(out, done);
       return true;
     }
     return socket.write(out, done);

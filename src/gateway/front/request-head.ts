@@ -37,10 +37,11 @@ function byteClass(test: (c: number) => boolean): Uint8Array {
 /**
  * Fields that send a request to node:http: a body (Content-Length,
  * Transfer-Encoding: with them comes request smuggling's ground, which
- * llhttp has been hardened for), Expect (node's 100-continue handling) and
- * Upgrade (the WebSocket path).
+ * llhttp has been hardened for), Expect (node's 100-continue handling),
+ * Upgrade (the WebSocket path) and Proxy-Connection (llhttp reads it as
+ * Connection; rare enough to leave to it).
  */
-const LEFT_TO_NODE = new Set(['content-length', 'transfer-encoding', 'expect', 'upgrade']);
+const LEFT_TO_NODE = new Set(['content-length', 'transfer-encoding', 'expect', 'upgrade', 'proxy-connection']);
 
 /**
  * Reads one request head at the start of `buffer`, strictly: every line
