@@ -117,11 +117,14 @@ export class Upstream {
 export const clientGone = () => Object.assign(new Error('client closed the connection'), { code: CLIENT_GONE });
 
 export function errorCode(err: unknown): string {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code ?? e?.cause?.code ?? 'UNKNOWN';
+  const e = err as { code?: string; name?: string; cause?: { code?: string } };
+  // undici's HTTPParserError (a malformed answer) often carries no code: its name says what happened.
+  return e?.code ?? e?.cause?.code ?? (e?.name && e.name !== 'Error' ? e.name : 'UNKNOWN');
 }
 
 function toGatewayError(err: unknown): GatewayError {
+  // Already the gateway's own verdict (an invalid response head): keep what it says.
+  if (err instanceof GatewayError) return err;
   const code = errorCode(err);
   if (TIMEOUT_CODES.has(code)) return gatewayTimeout(`backend timed out (${code})`, err);
   return badGateway(`backend failed (${code})`, err);

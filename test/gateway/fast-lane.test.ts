@@ -245,6 +245,7 @@ test('a backend header node would refuse is a 502 from the lane, and the next re
   const [bad, good] = splitAnswers(text, ['GET', 'GET']);
   assert.equal(bad!.status, 502);
   assert.match(bad!.body, /PIBL_ERR_BAD_GATEWAY/);
+  assert.match(bad!.body, /HTTPParserError/, 'the 502 says why: the answer did not parse');
   assert.equal(good!.status, 200);
   assert.equal(good!.body, 'ok');
 });
@@ -307,4 +308,27 @@ test('an HTTP/1.0 answer without a length closes the connection even without a b
   const [answer] = splitAnswers(text, ['HEAD']);
   assert.equal(answer!.headers.get('connection'), 'close');
   assert.equal(answer!.headers.get('content-length'), undefined);
+});
+
+test('an invalid head retried on another backend: the client gets the good answer and the cache counts one miss', async (t) => {
+  const bad = createNetServer((socket) => {
+    socket.on('error', () => {});
+    socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\nX-Bad: a\x7fb\r\nContent-Length: 3\r\n\r\nbad'));
+  });
+  await new Promise<void>((resolve) => bad.listen(0, '127.0.0.1', resolve));
+  const good = await httpServer((req, res) => res.end(`good ${req.url}`));
+  let gw: Awaited<ReturnType<typeof gateway>> | undefined;
+  t.after(async () => {
+    await gw?.close();
+    await good.close();
+    await new Promise((resolve) => bad.close(resolve));
+  });
+  gw = await gateway(configFromIni(`${backendLines([(bad.address() as AddressInfo).port, good.port])}\n[balancer]\nretries = 1\nmax_fails = 100\n[cache]\nenabled = true\n`));
+  for (const path of ['/one', '/two']) {
+    const answer = await fetchText(`${gw.url}${path}`);
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body, `good ${path}`);
+  }
+  const metrics = (await fetchText(`${gw.url}/metrics`)).body;
+  assert.match(metrics, /^pibl_cache_misses_total 2$/m, 'two requests, two misses, though one of them was tried twice');
 });

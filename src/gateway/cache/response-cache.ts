@@ -247,8 +247,11 @@ export class ResponseCache {
     const policy = this.policies.create(policyRequest(ctx), { status, headers: flattenHeaders(headers) });
     // A close-delimited body is not kept: cut short by a reset it would look whole.
     const vary = delimited ? storableVary(policy, this.config) : null;
-    this.counters.misses++;
-    this.mark(ctx, 'MISS');
+    // Once per request: a head the client never got (refused as invalid) is retried on another backend.
+    if (ctx.cacheResult !== 'MISS') {
+      this.counters.misses++;
+      this.mark(ctx, 'MISS');
+    }
     // `stored` is the intent; a body that outgrows max_object_bytes is dropped after the header went out.
     addCacheHeaders(headers, 'MISS', cacheStatus({ ...parts, stored: vary !== null }));
     if (vary === null) release();
