@@ -73,6 +73,7 @@ export class LeanResponse {
       const value = headers[name];
       if (value === undefined) continue;
       if (!TOKEN.test(name)) throw invalid('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${name}"]`);
+      // Content-Length and Date in any case, as node reads them; only names of their lengths are lowered.
       const lower = name.length === 14 || name.length === 4 ? name.toLowerCase() : name;
       if (lower === 'content-length') length = true;
       else if (lower === 'date') date = true;
