@@ -5,7 +5,7 @@
  * a built `dist/` (e.g. `git worktree add /tmp/before HEAD~1`, link
  * node_modules, `npm run build` there).
  *
- *   node --import tsx bench/ab.ts --before DIR [--after DIR (default: this checkout)] [--rounds 4] [--duration 4] [--connections 50]
+ *   node --import tsx bench/ab.ts --before DIR [--after DIR (default: this checkout)] [--rounds 4] [--duration 4] [--connections 50] [--tool auto|wrk|autocannon]
  *
  * Prints, per round, req/s and the gateway's CPU µs per request for the miss
  * path (cache off) and hits, then the medians.
@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { gatewayIni, PATH, startBackends, type GatewayMode } from './contenders.js';
 import { cpuMs } from './cpu.js';
 import { loadGenerator } from './load.js';
+import type { ToolChoice } from './options.js';
 import { HOST, refuseNewChildren, spawnChild, stopAll } from './processes.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       rounds: { type: 'string', default: '4' },
       duration: { type: 'string', default: '4' },
       connections: { type: 'string', default: '50' },
+      tool: { type: 'string', default: 'auto' },
     },
   });
   if (!values.before) {
@@ -57,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     void stopAll().finally(() => process.exit(130));
   });
   try {
-    const generator = loadGenerator('auto');
+    const generator = loadGenerator(values.tool as ToolChoice);
     const backends = (await startBackends(dir)).map((b) => b.port);
     const contenders = [];
     for (const mode of ['off', 'hits'] as const) {
