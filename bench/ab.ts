@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { gatewayIni, PATH, startBackends, type GatewayMode } from './contenders.js';
 import { cpuMs } from './cpu.js';
 import { loadGenerator } from './load.js';
+import { runAsScript } from './script-flags.js';
 import type { ToolChoice } from './options.js';
 import { HOST, refuseNewChildren, spawnChild, stopAll } from './processes.js';
 
@@ -91,12 +92,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      log(`ab: ${(err as Error).message}`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript(import.meta.url, 'ab', main);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpuMs } from './cpu.js';
 import { loadGenerator } from './load.js';
+import { runAsScript } from './script-flags.js';
 import type { ToolChoice } from './options.js';
 import { freePort, HOST, refuseNewChildren, spawnChild, stopAll, waitForPort, type Child } from './processes.js';
 
@@ -78,12 +79,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      log(`floors: ${(err as Error).message}`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript(import.meta.url, 'floors', main);

@@ -1,3 +1,6 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 /** `--name N` from a bench script's own arguments: a positive number, or the fallback. */
 export function numberFlag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -12,4 +15,20 @@ export function loadScriptOptions(args: string[], defaultDurationS: number): { c
     durationMs: Math.round(numberFlag(args, 'duration', defaultDurationS) * 1000),
     json: args.includes('--json'),
   };
+}
+
+/**
+ * Runs `main` with the script's arguments when the module is the one node
+ * was started with (not when a test imports it), and exits with its code;
+ * an error becomes one line on stderr, `<name>: message`, and exit 1.
+ */
+export function runAsScript(moduleUrl: string, name: string, main: (argv: string[]) => Promise<number>): void {
+  if (!process.argv[1] || resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`${name}: ${(err as Error)?.message ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -34,3 +34,16 @@ test('bench/ab.ts without --before, or with a checkout that has no build, says s
   assert.equal(unbuilt.code, 1);
   assert.match(unbuilt.stderr, /dist\/cli\.js not found: build that checkout first/);
 });
+
+// The originals are not part of pibl (see the head of bench/originals.ts): here only its refusals run.
+const ORIGINALS = fileURLToPath(new URL('../../bench/originals.ts', import.meta.url));
+
+test('bench/originals.ts without an original, or with a folder that is not one, says so and starts nothing', async () => {
+  const none = await runScript(ORIGINALS, [], { timeoutMs: 30_000 });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /give --kv DIR \(the kv original\) and\/or --herd DIR/);
+  const wrong = await runScript(ORIGINALS, ['--kv', '/nonexistent-kv-original', '--rounds', '1', '--duration', '1'], { timeoutMs: 60_000 });
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /origin_server\.py not found \(--kv must be the kv original's checkout\)/);
+  assert.doesNotMatch(wrong.stderr, /\n\s+at /, 'a message, not a stack');
+});
