@@ -18,9 +18,9 @@ import { parseArgs } from 'node:util';
 import { gatewayIni, PATH, startBackends, type GatewayMode } from './contenders.js';
 import { cpuMs } from './cpu.js';
 import { loadGenerator } from './load.js';
-import { runAsScript } from './script-flags.js';
+import { runAsScript, stopChildrenOnExit } from './script-flags.js';
 import type { ToolChoice } from './options.js';
-import { HOST, refuseNewChildren, spawnChild, stopAll } from './processes.js';
+import { HOST, spawnChild, stopAll } from './processes.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -55,10 +55,8 @@ export async function main(argv: string[]): Promise<number> {
   const durationMs = Math.max(1, Number(values.duration)) * 1000;
   const connections = Math.max(1, Number(values.connections));
   const dir = mkdtempSync(join(tmpdir(), 'pibl-ab-'));
-  process.on('SIGINT', () => {
-    refuseNewChildren();
-    void stopAll().finally(() => process.exit(130));
-  });
+  // 4 gateways, a warm-up second and a run each per round, plus start-up.
+  stopChildrenOnExit('ab', 60_000 + rounds * 4 * (durationMs + 1_000 + 10_000));
   try {
     const generator = loadGenerator(values.tool as ToolChoice);
     const backends = (await startBackends(dir)).map((b) => b.port);

@@ -103,8 +103,20 @@ switch (role) {
   }
   case 'raw-raw': {
     const idle: Socket[] = [];
+    const open = () => {
+      const socket = connect({ host: HOST, port: upstreamPort, noDelay: true }).on('error', () => {});
+      // A connection the backend closed while idle must never take a request.
+      socket.once('close', () => {
+        const at = idle.indexOf(socket);
+        if (at !== -1) idle.splice(at, 1);
+      });
+      return socket;
+    };
     rawFront((client, path) => {
-      const upstream = idle.pop() ?? connect({ host: HOST, port: upstreamPort, noDelay: true }).on('error', () => {});
+      const upstream = idle.pop() ?? open();
+      // Closed mid-answer: the client's request has no answer coming; say so by closing it too.
+      const onClose = () => client.destroy();
+      upstream.once('close', onClose);
       let answer: Buffer | null = null;
       let need = -1;
       const onData = (chunk: Buffer) => {
@@ -117,6 +129,7 @@ switch (role) {
         }
         if (answer.length < need) return;
         upstream.off('data', onData);
+        upstream.off('close', onClose);
         idle.push(upstream);
         client.write(answer);
       };

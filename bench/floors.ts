@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpuMs } from './cpu.js';
 import { loadGenerator } from './load.js';
-import { runAsScript } from './script-flags.js';
+import { runAsScript, stopChildrenOnExit } from './script-flags.js';
 import type { ToolChoice } from './options.js';
-import { freePort, HOST, refuseNewChildren, spawnChild, stopAll, waitForPort, type Child } from './processes.js';
+import { freePort, HOST, spawnChild, stopAll, waitForPort, type Child } from './processes.js';
 
 const SCRIPT = fileURLToPath(new URL('./floor-servers.ts', import.meta.url));
 const ROLES = ['node-fixed', 'raw-fixed', 'node-undici', 'raw-undici', 'raw-raw'] as const;
@@ -44,11 +44,8 @@ export async function main(argv: string[]): Promise<number> {
   const rounds = Math.max(1, Number(values.rounds));
   const durationMs = Math.max(1, Number(values.duration)) * 1000;
   const connections = Math.max(1, Number(values.connections));
-  const onSignal = () => {
-    refuseNewChildren();
-    void stopAll().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
+  // 5 floors, a warm-up second and a run each per round, plus start-up.
+  stopChildrenOnExit('floors', 60_000 + rounds * ROLES.length * (durationMs + 1_000 + 10_000));
   try {
     const generator = loadGenerator(values.tool as ToolChoice);
     const backend = await startRole('node-fixed');

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { refuseNewChildren, stopAll } from './processes.js';
 
 /** `--name N` from a bench script's own arguments: a positive number, or the fallback. */
 export function numberFlag(args: string[], name: string, fallback: number): number {
@@ -31,4 +32,20 @@ export function runAsScript(moduleUrl: string, name: string, main: (argv: string
       process.exit(1);
     },
   );
+}
+
+/**
+ * Stops every child the script started, then exits, on Ctrl-C (130), on
+ * SIGTERM (143) and when the run outlasts `budgetMs` (3): a bench never
+ * leaves a server behind, whatever ends it.
+ */
+export function stopChildrenOnExit(name: string, budgetMs: number): void {
+  const stop = (code: number, why: string) => {
+    process.stderr.write(`${name}: ${why}; stopping every process it started\n`);
+    refuseNewChildren();
+    void stopAll().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => stop(130, 'interrupted'));
+  process.once('SIGTERM', () => stop(143, 'terminated'));
+  setTimeout(() => stop(3, `over its time budget of ${Math.round(budgetMs / 1000)} s`), budgetMs).unref();
 }

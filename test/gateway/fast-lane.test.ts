@@ -6,6 +6,9 @@ import { fetchText, gateway } from '../helpers/gateway.js';
 import { httpServer } from '../helpers/servers.js';
 import { rawConnection, rawExchange } from '../helpers/raw.js';
 import { waitFor } from '../helpers/wait.js';
+import { LeanRequest } from '../../src/gateway/front/lean-request.js';
+import { LeanResponse } from '../../src/gateway/front/lean-response.js';
+import { parseSimpleHead } from '../../src/gateway/front/request-head.js';
 
 // The fast lane (src/gateway/front) answers plain GET and HEAD requests on
 // the raw socket and hands every other connection to node:http. These
@@ -331,4 +334,42 @@ test('an invalid head retried on another backend: the client gets the good answe
   }
   const metrics = (await fetchText(`${gw.url}/metrics`)).body;
   assert.match(metrics, /^pibl_cache_misses_total 2$/m, 'two requests, two misses, though one of them was tried twice');
+});
+
+test('a Connection value with a tab or trailing whitespace goes to node:http and is read as node reads it', async (t) => {
+  const { gw } = await laneGateway(t);
+  const before = await laneFigures(gw.url);
+  // llhttp does not read `keep-alive<TAB>` as keep-alive: node closes after this answer, and the lane must not differ.
+  const text = await rawExchange(gw.port, 'GET /tab HTTP/1.0\r\nConnection: keep-alive\t\r\n\r\nGET /never HTTP/1.0\r\n\r\n');
+  const [answer] = splitAnswers(text, ['GET']);
+  assert.equal(answer!.body, '/tab');
+  assert.equal(answer!.headers.get('connection'), 'close');
+  const after = await laneFigures(gw.url);
+  assert.equal(after.handedOff - before.handedOff, 1);
+  assert.equal(after.served, before.served);
+});
+
+test('LeanResponse refuses what node refuses (an undefined value) and the framing fields it sets itself', async (t) => {
+  const server = createNetServer((socket) => socket.on('error', () => {}));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = connect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port });
+  await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+  t.after(async () => {
+    client.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const head = parseSimpleHead(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), 8192);
+  assert.ok(typeof head !== 'string');
+  const fresh = () => new LeanResponse(new LeanRequest(head, client), client, true, 30, () => {});
+  assert.throws(() => fresh().writeHead(200, { 'x-a': undefined }), { code: 'ERR_HTTP_INVALID_HEADER_VALUE' });
+  assert.throws(() => fresh().writeHead(200, { 'X-Bad': 'a\x7fb' }), { code: 'ERR_INVALID_CHAR' });
+  assert.throws(() => fresh().writeHead(200, { 'bad name': 'x' }), { code: 'ERR_INVALID_HTTP_TOKEN' });
+  assert.throws(() => fresh().writeHead(200, { Connection: 'close' }), { code: 'ERR_HTTP_INVALID_HEADER_VALUE' });
+  assert.throws(() => fresh().writeHead(200, { 'Transfer-Encoding': 'chunked' }), { code: 'ERR_HTTP_INVALID_HEADER_VALUE' });
+  assert.throws(() => fresh().writeHead(99, {}), { code: 'ERR_HTTP_INVALID_STATUS_CODE' });
+  const res = fresh();
+  assert.throws(() => res.writeHead(200, { 'x-ok': 'fine', 'x-bad': 'a\x00b' }), { code: 'ERR_INVALID_CHAR' });
+  assert.equal(res.headersSent, false, 'a refused head leaves nothing sent');
+  res.writeHead(502, { 'content-length': '0' });
+  assert.equal(res.statusCode, 502, 'and the answer can still be written');
 });

@@ -71,12 +71,14 @@ export class LeanResponse {
     let date = false;
     for (const name in headers) {
       const value = headers[name];
-      if (value === undefined) continue;
       if (!TOKEN.test(name)) throw invalid('ERR_INVALID_HTTP_TOKEN', `Header name must be a valid HTTP token ["${name}"]`);
-      // Content-Length and Date in any case, as node reads them; only names of their lengths are lowered.
-      const lower = name.length === 14 || name.length === 4 ? name.toLowerCase() : name;
+      if (value === undefined) throw invalid('ERR_HTTP_INVALID_HEADER_VALUE', `Invalid value "undefined" for header "${name}"`);
+      // The fields that matter here, in any case as node reads them; only names of their lengths are lowered.
+      const lower = name.length === 14 || name.length === 4 || name.length === 10 || name.length === 17 ? name.toLowerCase() : name;
       if (lower === 'content-length') length = true;
       else if (lower === 'date') date = true;
+      // The proxy strips hop-by-hop fields before any answer: the lane frames the answer and names the connection's fate itself.
+      else if (lower === 'connection' || lower === 'transfer-encoding') throw invalid('ERR_HTTP_INVALID_HEADER_VALUE', `the fast lane sets ${lower} itself`);
       if (Array.isArray(value)) {
         for (const one of value) head += field(name, one);
       } else head += field(name, value);

@@ -39,10 +39,19 @@ function byteClass(test: (c: number) => boolean): Uint8Array {
  * Fields that send a request to node:http: a body (Content-Length,
  * Transfer-Encoding: with them comes request smuggling's ground, which
  * llhttp has been hardened for), Expect (node's 100-continue handling),
- * Upgrade (the WebSocket path) and Proxy-Connection (llhttp reads it as
- * Connection; rare enough to leave to it).
+ * Upgrade (the WebSocket path), Proxy-Connection (llhttp reads it as
+ * Connection), TE (node may then chunk an answer to HTTP/1.0) and
+ * Set-Cookie (node makes it an array): each rare in a request, and each
+ * read by node in a way of its own.
  */
-const LEFT_TO_NODE = new Set(['content-length', 'transfer-encoding', 'expect', 'upgrade', 'proxy-connection']);
+const LEFT_TO_NODE = new Set(['content-length', 'transfer-encoding', 'expect', 'upgrade', 'proxy-connection', 'te', 'set-cookie']);
+/**
+ * A Connection value the lane reads itself: tokens separated by commas and
+ * spaces, nothing after the last. llhttp matches `close` and `keep-alive`
+ * with its own rules on tabs and trailing whitespace, so any other shape
+ * goes to node rather than risk reading it differently.
+ */
+const CONNECTION_LIST = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?: *, *[!#$%&'*+\-.^_`|~0-9A-Za-z]+)*$/;
 
 /**
  * Reads one request head at the start of `buffer`, strictly: every line
@@ -86,6 +95,7 @@ export function parseSimpleHead(buffer: Buffer, maxBytes: number): HeadVerdict {
     const value = text.slice(valueStart, valueEnd);
     const name = rawName.toLowerCase();
     if (headers[name] !== undefined || LEFT_TO_NODE.has(name)) return 'other';
+    if (name === 'connection' && (valueEnd !== i || !CONNECTION_LIST.test(value))) return 'other';
     headers[name] = value;
     rawHeaders.push(rawName, value);
     at = i + 2;
@@ -114,5 +124,6 @@ function requestLine(text: string): { method: 'GET' | 'HEAD'; url: string; minor
 function hasToken(list: string | undefined, token: string): boolean {
   if (list === undefined) return false;
   if (list === token) return true;
-  return list.split(',').some((item) => item.trim() === token);
+  // Only spaces separate the tokens here (CONNECTION_LIST), so trimming spaces is exact.
+  return list.split(',').some((item) => item.replace(/^ +| +$/g, '') === token);
 }
