@@ -16,6 +16,8 @@ import { parseSimpleHead } from '../../src/gateway/front/request-head.js';
 // hand-off mid-connection, and clients that go away.
 
 const BIG = Buffer.alloc(200 * 1024, 'b');
+/** More than the loopback buffers hold while a client is not reading. */
+const HUGE = Buffer.alloc(16 * 1024 * 1024, 'h');
 
 async function laneGateway(t: TestContext, extra = '') {
   const backend = await httpServer((req, res) => {
@@ -27,6 +29,9 @@ async function laneGateway(t: TestContext, extra = '') {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.write('ab');
         setTimeout(() => res.end('cd'), 5);
+      } else if (url === '/huge') {
+        res.writeHead(200, { 'content-length': HUGE.length });
+        res.end(HUGE);
       } else if (url === '/big') {
         res.writeHead(200, { 'content-length': BIG.length });
         res.end(BIG);
@@ -372,4 +377,19 @@ test('LeanResponse refuses what node refuses (an undefined value) and the framin
   assert.equal(res.headersSent, false, 'a refused head leaves nothing sent');
   res.writeHead(502, { 'content-length': '0' });
   assert.equal(res.statusCode, 502, 'and the answer can still be written');
+});
+
+test('a client that sends more behind Connection: close and reads slowly still gets the whole last answer', async (t) => {
+  const { gw, backend } = await laneGateway(t);
+  const before = backend.hits;
+  for (let i = 0; i < 3; i++) {
+    const { socket, text } = rawConnection(gw.port, { waitMs: 8_000 });
+    // The client reads nothing for a while: the answer waits in the buffers while more requests arrive unread.
+    socket.pause();
+    socket.write(`GET /huge HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n${'GET /ignored HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(3_000)}`);
+    setTimeout(() => socket.resume(), 300);
+    const [answer] = splitAnswers(await text, ['GET']);
+    assert.equal(answer!.body.length, HUGE.length, `round ${i + 1}: the whole body arrived`);
+  }
+  assert.equal(backend.hits - before, 3, 'only the last requests were forwarded');
 });
