@@ -24,6 +24,9 @@ type ConnectionListener = (socket: Socket) => void;
 
 /** node's HTTP_SERVER_KEEP_ALIVE_TIMEOUT_BUFFER: an idle connection closes this long after the advertised timeout. */
 const KEEP_ALIVE_MARGIN_MS = 1_000;
+/** A closing connection's reads: ended after this long without input, or this long in all (nginx's defaults). */
+const LINGER_MS = 5_000;
+const LINGER_MAX_MS = 30_000;
 
 /**
  * The gateway's fast lane: plain GET and HEAD requests are read and
@@ -126,6 +129,10 @@ class LaneConnection {
   private readonly onDrain = (): void => this.current?.drained();
 
   private readonly onTimeout = (): void => {
+    if (this.finished) {
+      this.socket.destroy();
+      return;
+    }
     if (this.awaitingFirst && this.current === null) {
       // As node's headers_timeout: a connection that never sent a whole head gets a 408.
       this.stopReading();
@@ -196,7 +203,17 @@ class LaneConnection {
    */
   private finish(): void {
     this.stopReading();
-    this.socket.destroySoon();
+    // RFC 9112 §9.6: close in stages. Closing with unread bytes from the client would make the kernel
+    // answer with a reset, which can destroy the last answer on its way. So the FIN goes after it, and
+    // what the client still sends is read and dropped until it closes too, or stays silent for
+    // LINGER_MS, for LINGER_MAX_MS at most (nginx's lingering_close, lingering_timeout, lingering_time).
+    const socket = this.socket;
+    socket.end();
+    socket.setTimeout(LINGER_MS);
+    const cap = setTimeout(() => socket.destroy(), LINGER_MAX_MS);
+    cap.unref();
+    socket.once('close', () => clearTimeout(cap));
+    if (socket.isPaused()) socket.resume();
   }
 
   private stopReading(): void {
