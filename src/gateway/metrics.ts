@@ -92,27 +92,20 @@ export class GatewayMetrics {
   }
 }
 
+/** A counter whose value a part keeps itself as a plain number, handed to prom-client at scrape time. */
+function scrapedCounter(registry: Registry, name: string, help: string, read: () => number): void {
+  new Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(read()); } });
+}
+
 /** The fast lane's figures (src/gateway/front), read at scrape time. */
 export function registerFastLaneMetrics(registry: Registry, stats: () => { served: number; handedOff: number }): void {
-  const registers = [registry];
-  new Counter({
-    name: 'pibl_http_fast_lane_requests_total',
-    help: 'Proxied GET and HEAD requests read and answered by the fast lane rather than node:http',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(stats().served);
-    },
-  });
-  new Counter({
-    name: 'pibl_http_fast_lane_handoffs_total',
-    help: 'Client connections the fast lane handed to node:http (a body, an upgrade, an unusual or split head, an own route)',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(stats().handedOff);
-    },
-  });
+  scrapedCounter(registry, 'pibl_http_fast_lane_requests_total', 'Proxied GET and HEAD requests read and answered by the fast lane rather than node:http', () => stats().served);
+  scrapedCounter(
+    registry,
+    'pibl_http_fast_lane_handoffs_total',
+    'Client connections the fast lane handed to node:http (a body, an upgrade, an unusual or split head, an own route)',
+    () => stats().handedOff,
+  );
 }
 
 /**
@@ -123,8 +116,7 @@ export function registerCacheMetrics(registry: Registry, stats: () => Record<str
   const registers = [registry];
   const gauge = (name: string, help: string, field: string) =>
     new Gauge({ name, help, registers, collect() { this.set(stats()[field] ?? 0); } });
-  const counter = (name: string, help: string, field: string) =>
-    new Counter({ name, help, registers, collect() { this.reset(); this.inc(stats()[field] ?? 0); } });
+  const counter = (name: string, help: string, field: string) => scrapedCounter(registry, name, help, () => stats()[field] ?? 0);
   gauge('pibl_cache_entries', 'Entries in the response cache', 'entries');
   gauge('pibl_cache_bytes', 'Bytes held by the response cache (bodies plus bookkeeping)', 'bytes');
   counter('pibl_cache_evictions_total', 'Entries evicted to stay under max_bytes', 'evictions');
