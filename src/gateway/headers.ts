@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import type { ProxyRequest } from './upstream-types.js';
-import type { HeaderMap } from './upstream-types.js';
+import type { HeaderMap, ProxyRequest } from './upstream-types.js';
+
+/** As Apache (LimitRequestFields), HAProxy and Envoy: more header fields than this is refused. */
+export const MAX_HEADER_FIELDS = 100;
 
 /** RFC 9110 §7.6.1: connection-specific fields a proxy must not forward, plus those the seed's gRPC proxy dropped. */
 const HOP_BY_HOP = new Set([

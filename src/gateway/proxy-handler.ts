@@ -4,7 +4,7 @@ import { GatewayError } from './errors.js';
 import { forward } from './forward.js';
 import type { LeanRequest } from './front/lean-request.js';
 import type { LeanResponse } from './front/lean-response.js';
-import { clientAddress, hasBody, upstreamRequestHeaders } from './headers.js';
+import { clientAddress, hasBody, MAX_HEADER_FIELDS, upstreamRequestHeaders } from './headers.js';
 import type { Upstream } from './upstream.js';
 import type { FetchUpstream, HeaderMap, PassUpstream, ProxyContext, ProxyRequest, ProxyResponse } from './upstream-types.js';
 
@@ -184,9 +184,6 @@ export function behindLastAnswer(req: IncomingMessage, res: ServerResponse): boo
   if (current && current !== res && (current._last === true || current.shouldKeepAlive === false)) return true;
   return socket.destroyed || socket.writableEnded;
 }
-
-/** As Apache (LimitRequestFields), HAProxy and Envoy: more header fields than this is refused. */
-export const MAX_HEADER_FIELDS = 100;
 
 /**
  * Heads node's parser lets through but a proxy must not forward: more than

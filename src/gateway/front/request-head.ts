@@ -1,7 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-
-/** The most header fields the fast lane takes (as MAX_HEADER_FIELDS on the proxy path; more goes to node, which answers 431). */
-const MAX_FIELDS = 100;
+import { MAX_HEADER_FIELDS } from '../headers.js';
 
 /** A request head the fast lane serves: GET or HEAD, no body, nothing that asks for node's judgement. */
 export interface SimpleHead {
@@ -78,7 +76,8 @@ export function parseSimpleHead(buffer: Buffer, maxBytes: number): HeadVerdict {
   const rawHeaders: string[] = [];
   let at = request.next;
   while (at < end + 2) {
-    if (rawHeaders.length === MAX_FIELDS * 2) return 'other';
+    // More fields than the proxy path takes: node reads them, and the proxy path answers 431.
+    if (rawHeaders.length === MAX_HEADER_FIELDS * 2) return 'other';
     // name: one or more tchar, then the colon with nothing in between (RFC 9112 §5.1)
     let i = at;
     while (TOKEN_CHAR[text.charCodeAt(i)] === 1) i++;
