@@ -112,7 +112,6 @@ class LaneConnection {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    if (this.finished) return;
     this.buffered = this.buffered === null ? chunk : Buffer.concat([this.buffered, chunk]);
     if (this.current === null) this.next();
     // Bytes behind the request being answered wait unread, as node pauses a pipelining client:
@@ -197,16 +196,17 @@ class LaneConnection {
   }
 
   /**
-   * After the connection's last answer (RFC 9112 §9.6): nothing more is
-   * read or answered, and the socket is closed once that answer is
-   * flushed, whether or not the client closes its side.
+   * After the connection's last answer, nothing more is answered, and the
+   * connection closes in stages (RFC 9112 §9.6). Closing with unread bytes
+   * from the client would make the kernel answer with a reset, which can
+   * destroy the last answer on its way. So the FIN goes after it, and what
+   * the client still sends is read and dropped until it closes too, or stays
+   * silent for LINGER_MS, for LINGER_MAX_MS at most (nginx's lingering_close,
+   * lingering_timeout, lingering_time).
    */
   private finish(): void {
+    // With the lane's data listener gone the socket still flows: what arrives is dropped.
     this.stopReading();
-    // RFC 9112 §9.6: close in stages. Closing with unread bytes from the client would make the kernel
-    // answer with a reset, which can destroy the last answer on its way. So the FIN goes after it, and
-    // what the client still sends is read and dropped until it closes too, or stays silent for
-    // LINGER_MS, for LINGER_MAX_MS at most (nginx's lingering_close, lingering_timeout, lingering_time).
     const socket = this.socket;
     socket.end();
     socket.setTimeout(LINGER_MS);

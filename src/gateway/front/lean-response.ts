@@ -21,6 +21,7 @@ function httpDate(): string {
   return dateText;
 }
 
+const EMPTY = Buffer.alloc(0);
 /** Chunks up to this size are copied into the write with their head and framing; larger ones are not. */
 const COPY_LIMIT = 64 * 1024;
 
@@ -137,18 +138,19 @@ export class LeanResponse {
       return ok;
     }
     const start = head.length + prefix.length;
-    const out = Buffer.allocUnsafe(start + bodyBytes + suffix.length);
+    const total = start + bodyBytes + suffix.length;
+    if (total === 0) {
+      if (!done) return true;
+      // Nothing left to write: finished once what is queued is flushed (at once when nothing is).
+      if (socket.writableLength === 0) queueMicrotask(() => done(null));
+      else socket.write(EMPTY, done);
+      return true;
+    }
+    const out = Buffer.allocUnsafe(total);
     out.write(head + prefix, 0, 'latin1');
     if (typeof body === 'string') out.write(body, start);
     else if (body !== null) body.copy(out, start);
     if (suffix.length > 0) out.write(suffix, start + bodyBytes, 'latin1');
-    if (out.length === 0) {
-      if (!done) return true;
-      // Nothing left to write: finished once what is queued is flushed (at once when nothing is).
-      if (socket.writableLength === 0) queueMicrotask(() => done(null));
-      else socket.write(out, done);
-      return true;
-    }
     return socket.write(out, done);
   }
 
