@@ -96,8 +96,9 @@ export class ResponseCache {
   handle(ctx: ProxyContext, fetch: FetchUpstream, pass: PassUpstream): Promise<void> {
     // A GET with content (RFC 9110 §9.3.1: no defined semantics) goes by the cache: the key
     // does not cover the content, so an answer that depends on it must not be shared.
-    if ((ctx.method === 'GET' || ctx.method === 'HEAD') && ctx.body === null) return this.read(ctx, fetch, true, pass);
-    if (ctx.method === 'GET' || ctx.method === 'HEAD') return this.passThrough(ctx, fetch, { fwd: 'bypass' }, 'BYPASS', false);
+    if (ctx.method === 'GET' || ctx.method === 'HEAD') {
+      return ctx.body === null ? this.read(ctx, fetch, true, pass) : this.passThrough(ctx, fetch, { fwd: 'bypass' }, 'BYPASS', false);
+    }
     return this.passThrough(ctx, fetch, { fwd: 'method' }, 'BYPASS', !SAFE_METHODS.has(ctx.method));
   }
 
