@@ -96,6 +96,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
         return;
       }
       serve(ctx);
+      // Known by now: the client's Connection: close, HTTP/1.0, or a refusal made the answer the connection's last.
+      if (!res.shouldKeepAlive) lastAnswered.add(req.socket);
     },
     fromLane(req, res) {
       const ctx = new ProxyExchange(req, res, null, selfHost);
@@ -170,6 +172,9 @@ function refuse(res: ProxyResponse, err: GatewayError): void {
 
 type ConnectionSocket = IncomingMessage['socket'] & { _httpMessage?: (ServerResponse & { _last?: boolean }) | null };
 
+/** Connections on which an answer already decided to be the last (node's own queue of answers is private). */
+const lastAnswered = new WeakSet<IncomingMessage['socket']>();
+
 /**
  * True when an earlier answer on this connection is its last: the client
  * said `Connection: close`, or the request was refused (node's own 400 for
@@ -180,6 +185,8 @@ type ConnectionSocket = IncomingMessage['socket'] & { _httpMessage?: (ServerResp
  */
 export function behindLastAnswer(req: IncomingMessage, res: ServerResponse): boolean {
   const socket = req.socket as ConnectionSocket;
+  // An earlier answer may still be queued behind one in flight: the head of the queue alone cannot tell.
+  if (lastAnswered.has(socket)) return true;
   const current = socket._httpMessage;
   if (current && current !== res && (current._last === true || current.shouldKeepAlive === false)) return true;
   return socket.destroyed || socket.writableEnded;

@@ -100,6 +100,28 @@ test('a malformed request pipelined behind a valid one: the valid one is answere
   assert.equal(answer.ended, 'closed');
 });
 
+test('a refused request behind a slow one: what is pipelined behind the refused one is not forwarded', async (t) => {
+  // The earlier answer is still in flight when node hands over the refused request and the one after
+  // it, so the last-answer check cannot look only at the answer now at the head of the connection.
+  const slow = await httpServer((req, res) => {
+    req.resume();
+    setTimeout(() => res.end(`answer to ${req.method} ${req.url}`), req.headers['user-agent'] === 'pibl-health-check' ? 0 : 200);
+  });
+  const gw = await gateway(configFromIni(`${backendLines([slow.port])}\n[balancer]\nheartbeat_interval = 3600\n[cache]\nenabled = false\n`));
+  t.after(async () => {
+    await gw.close();
+    await slow.close();
+  });
+  for (const first of ['OPTIONS / HTTP/1.1\r\nHost: x\r\n\r\n', 'GET /first HTTP/1.1\r\nHost: x\r\nX-Forces-Node: a\r\nX-Forces-Node: b\r\n\r\n']) {
+    const before = slow.hits;
+    const answer = await rawSend(gw.port, `${first}GET /refused HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const statuses = [...answer.text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1]);
+    assert.deepEqual(statuses, ['200', '400'], answer.text.slice(0, 300));
+    assert.equal(answer.ended, 'closed');
+    assert.equal(slow.hits - before, 1, 'only the first request reached the backend');
+  }
+});
+
 test('Connection: close on a request: what is pipelined behind it is not forwarded (RFC 9112 §9.6)', async (t) => {
   const backend = await recordingBackend();
   const gw = await gateway(configFromIni(`${backendLines([backend.port])}\n[balancer]\nheartbeat_interval = 3600\n[cache]\nenabled = false\n`));
