@@ -3,6 +3,8 @@
  * by the gateway (HTTP and gRPC) and the kv balancer. A strategy only
  * chooses; health, retries and counting live with the caller.
  */
+import { IndexedHeap } from './indexed-heap.js';
+
 export interface Balanceable {
   /** Lower is preferred by `priority`. */
   readonly priority: number;
@@ -22,10 +24,9 @@ export interface Strategy<B extends Balanceable = Balanceable> {
    * for this request.
    */
   pick(candidates: readonly B[], exclude?: ReadonlySet<B>): B | undefined;
+  /** Told that `b.inFlight` or `b.load` changed, for strategies that keep an order by them. */
+  changed?(b: B): void;
 }
-
-const usable = <B>(candidates: readonly B[], exclude?: ReadonlySet<B>) =>
-  exclude && exclude.size ? candidates.filter((b) => !exclude.has(b)) : candidates;
 
 /** Next backend in turn. The cursor is on the full list so that ejections do not reshuffle the order. */
 export function roundRobin<B extends Balanceable>(): Strategy<B> & { readonly cursor: number } {
@@ -36,11 +37,14 @@ export function roundRobin<B extends Balanceable>(): Strategy<B> & { readonly cu
       return next;
     },
     pick(candidates, exclude) {
-      const list = usable(candidates, exclude);
-      if (list.length === 0) return undefined;
-      const chosen = list[next % list.length]!;
-      next = (next + 1) % Number.MAX_SAFE_INTEGER;
-      return chosen;
+      // A retry skips those already tried: at most |exclude| + 1 looks.
+      for (let k = 0; k < candidates.length; k++) {
+        const chosen = candidates[(next + k) % candidates.length]!;
+        if (exclude?.has(chosen)) continue;
+        next = (next + k + 1) % Number.MAX_SAFE_INTEGER;
+        return chosen;
+      }
+      return undefined;
     },
   };
 }
@@ -69,51 +73,94 @@ export function priority<B extends Balanceable>(): Strategy<B> {
 }
 
 /**
- * Smooth weighted round robin, as nginx does weights: each pick adds every
- * weight to its backend's running score, takes the highest, and subtracts
- * the total from it, so 5/3/2 gives A B A C A B A B A C - evenly spread.
+ * Weighted round robin as an earliest-deadline schedule (as Envoy does
+ * weights): each backend is due every 1/weight, the one due first is
+ * picked and its next turn set 1/weight later. Over any span each gets its
+ * share, evenly spread (5/3/2 gives A B A C A B A A B C), and a pick costs
+ * O(log n) where nginx's smooth weighted round robin scans every backend.
+ * A backend that comes back from an ejection starts one turn after the
+ * current time, not where it left off, so it gets no burst of catching up.
  */
 export function weighted<B extends Balanceable>(): Strategy<B> {
-  const scores = new Map<B, number>();
+  const due = new Map<B, number>();
+  const rank = new Map<B, number>();
+  let now = 0;
+  const before = (a: B, b: B) => due.get(a)! < due.get(b)! || (due.get(a) === due.get(b) && rank.get(a)! < rank.get(b)!);
+  const schedule = new Schedule<B>(before, (list, previous) => {
+    list.forEach((b, i) => {
+      rank.set(b, i);
+      if (!previous?.has(b)) due.set(b, now + 1 / b.weight);
+    });
+  });
   return {
     name: 'weighted',
     pick(candidates, exclude) {
-      const list = usable(candidates, exclude);
-      let total = 0;
-      let best: B | undefined;
-      let bestScore = -Infinity;
-      for (const b of list) {
-        const score = (scores.get(b) ?? 0) + b.weight;
-        scores.set(b, score);
-        total += b.weight;
-        if (score > bestScore) {
-          best = b;
-          bestScore = score;
-        }
-      }
-      if (best) scores.set(best, bestScore - total);
-      return best;
+      const heap = schedule.over(candidates);
+      const chosen = heap.first(exclude?.size ? (b) => exclude.has(b) : undefined);
+      if (!chosen) return undefined;
+      now = due.get(chosen)!;
+      due.set(chosen, now + 1 / chosen.weight);
+      heap.update(chosen);
+      return chosen;
     },
   };
 }
 
-/** Fewest requests in flight, then the lower `load`; ties go in turn so that idle backends share. */
-export function leastLoaded<B extends Balanceable>(): Strategy<B> {
-  let turn = 0;
+/**
+ * Fewest requests in flight, then the lower `load`, then the one picked
+ * longest ago, so idle backends take turns. The order is a heap kept up to
+ * date by `changed`, which the targets call on every change of their load
+ * (see BalancedTarget), so a pick is O(log n).
+ */
+export function leastLoaded<B extends Balanceable>(): Strategy<B> & { changed(b: B): void } {
+  const lastPicked = new Map<B, number>();
+  let picks = 0;
+  const before = (a: B, b: B) =>
+    a.inFlight !== b.inFlight
+      ? a.inFlight < b.inFlight
+      : (a.load ?? 0) !== (b.load ?? 0)
+        ? (a.load ?? 0) < (b.load ?? 0)
+        : (lastPicked.get(a) ?? 0) < (lastPicked.get(b) ?? 0);
+  const schedule = new Schedule<B>(before);
   return {
     name: 'least_loaded',
     pick(candidates, exclude) {
-      const list = usable(candidates, exclude);
-      if (list.length === 0) return undefined;
-      const start = turn++ % list.length;
-      let best = list[start]!;
-      for (let i = 1; i < list.length; i++) {
-        const b = list[(start + i) % list.length]!;
-        if (b.inFlight < best.inFlight || (b.inFlight === best.inFlight && (b.load ?? 0) < (best.load ?? 0))) best = b;
-      }
-      return best;
+      const heap = schedule.over(candidates);
+      const chosen = heap.first(exclude?.size ? (b) => exclude.has(b) : undefined);
+      if (!chosen) return undefined;
+      lastPicked.set(chosen, ++picks);
+      heap.update(chosen);
+      return chosen;
+    },
+    changed(b) {
+      schedule.current?.update(b);
     },
   };
+}
+
+/**
+ * The heap over the candidates a strategy was last handed. Callers hand
+ * the same array until health changes (BackendPool.healthy), so the heap
+ * is built once per change of health, not per pick.
+ */
+class Schedule<B> {
+  current: IndexedHeap<B> | null = null;
+  private list: readonly B[] | null = null;
+
+  constructor(
+    private readonly before: (a: B, b: B) => boolean,
+    /** Called before a heap is built over a new list, with the previous heap (to tell who is new). */
+    private readonly prepare?: (list: readonly B[], previous: IndexedHeap<B> | null) => void,
+  ) {}
+
+  over(list: readonly B[]): IndexedHeap<B> {
+    if (list !== this.list || !this.current) {
+      this.prepare?.(list, this.current);
+      this.current = new IndexedHeap(this.before, list);
+      this.list = list;
+    }
+    return this.current;
+  }
 }
 
 export type StrategyKind = 'round_robin' | 'priority' | 'weighted' | 'least_loaded';

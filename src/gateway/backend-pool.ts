@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import type { Balanceable } from '../common/strategies.js';
+import { BalancedTarget } from '../common/balanced-target.js';
 import type { BackendConfig } from '../config/types.js';
 
 export interface PoolTimeouts {
@@ -13,7 +13,7 @@ export interface PoolTimeouts {
  * fields (not metrics objects) because the strategies read them on every
  * request.
  */
-export class Backend implements Balanceable {
+export class Backend extends BalancedTarget {
   readonly name: string;
   readonly host: string;
   readonly port: number;
@@ -23,13 +23,13 @@ export class Backend implements Balanceable {
   /** Keep-alive connections to this backend. */
   readonly pool: Pool;
   healthy = true;
-  inFlight = 0;
   requests = 0;
   failures = 0;
   consecutiveFailures = 0;
   lastProbe: { at: string; ok: boolean; detail: string } | null = null;
 
   constructor(config: BackendConfig, timeouts: PoolTimeouts) {
+    super();
     this.name = config.name;
     this.host = config.host;
     this.port = config.port;
@@ -45,6 +45,11 @@ export class Backend implements Balanceable {
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
     });
+  }
+
+  override started(): void {
+    this.requests++;
+    super.started();
   }
 
   toJSON() {

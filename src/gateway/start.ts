@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { createRegistry } from '../common/metrics.js';
 import type { Service } from '../common/service.js';
 import { createStrategy } from '../common/strategies.js';
+import { followLoad } from '../common/balanced-target.js';
 import type { Config } from '../config/types.js';
 import { AccessLog, type LogSink } from './access-log.js';
 import { gatewayPlugins, type GatewayPlugin } from './adapters/index.js';
@@ -58,6 +59,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
   const pool = new BackendPool(config.backends, g);
   const health = new HealthMonitor(pool, config.balancer);
   const strategy = createStrategy<Backend>(config.balancer.strategy);
+  followLoad(pool.all, strategy);
   const registry = createRegistry();
   const metrics = new GatewayMetrics(registry, () => pool.all);
   const cache: GatewayCache | null =

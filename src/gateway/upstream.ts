@@ -65,13 +65,12 @@ export class Upstream {
       if (!backend) break;
       if (tried) tried.add(backend);
       else first = backend;
-      backend.inFlight++;
-      backend.requests++;
+      backend.started();
       let released = false;
       const release = () => {
         if (!released) {
           released = true;
-          backend.inFlight--;
+          backend.finished();
         }
       };
       try {

@@ -25,8 +25,7 @@ export function createUpgradeHandler(pool: BackendPool, strategy: Strategy<Backe
       for (const v of Array.isArray(value) ? value : [value]) lines += `${name}: ${v}\r\n`;
     }
     const upstream: Socket = connect({ host: backend.host, port: backend.port });
-    backend.inFlight++;
-    backend.requests++;
+    backend.started();
     let connected = false;
     upstream.setTimeout(connectTimeoutMs, () => {
       if (!connected) upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' }));
@@ -48,7 +47,7 @@ export function createUpgradeHandler(pool: BackendPool, strategy: Strategy<Backe
       } else client.destroy();
     });
     upstream.once('close', () => {
-      backend.inFlight--;
+      backend.finished();
       client.destroy();
     });
     client.once('close', () => upstream.destroy());

@@ -2,6 +2,7 @@ import type { HostPort } from '../common/host-port.js';
 import { startKvLineServer } from './kv-line-server.js';
 import type { Service } from '../common/service.js';
 import { leastLoaded, roundRobin, type Strategy } from '../common/strategies.js';
+import { followLoad } from '../common/balanced-target.js';
 import { encodeAnswer, KV_STATUS } from './protocol.js';
 import { KvUpstream } from './upstreams.js';
 
@@ -39,21 +40,26 @@ export async function startBalancer(options: BalancerOptions): Promise<Service> 
   const upstreams = options.proxies.map((p) => new KvUpstream(p, threshold, clientOptions, pollTimeoutMs));
   const rr = roundRobin<KvUpstream>();
   const strategy: Strategy<KvUpstream> = options.strategy === 'round_robin' ? rr : leastLoaded<KvUpstream>();
+  followLoad(upstreams, strategy);
+  // Rebuilt only when a node's health flips, so a request scans nothing.
+  let healthy: KvUpstream[] | null = null;
+  for (const u of upstreams) u.onHealthChange = () => (healthy = null);
+  const indexOf = new Map(upstreams.map((u, i) => [u, i]));
   let lastPicked = 0;
 
   const forward = async (line: string): Promise<string> => {
     const tried = new Set<KvUpstream>();
-    if (!upstreams.some((u) => u.healthy)) return encodeAnswer({ status: KV_STATUS.NO_HEALTHY_PROXY, data: null });
+    healthy ??= upstreams.filter((u) => u.healthy);
+    if (healthy.length === 0) return encodeAnswer({ status: KV_STATUS.NO_HEALTHY_PROXY, data: null });
     let lastError = '';
     // Each node is tried at most once per request, so this ends.
     for (;;) {
-      const upstream = strategy.pick(
-        upstreams.filter((u) => u.healthy),
-        tried,
-      );
+      // A failure below may change health, and with it the list.
+      healthy ??= upstreams.filter((u) => u.healthy);
+      const upstream = strategy.pick(healthy, tried);
       if (!upstream) break;
       tried.add(upstream);
-      lastPicked = upstreams.indexOf(upstream);
+      lastPicked = indexOf.get(upstream)!;
       try {
         return `${await upstream.forward(line)}\n`;
       } catch (err) {

@@ -1,6 +1,6 @@
 import { LineClient } from '../common/line-client.js';
 import { formatHostPort, type HostPort } from '../common/host-port.js';
-import type { Balanceable } from '../common/strategies.js';
+import { BalancedTarget } from '../common/balanced-target.js';
 import { decodeAnswer, KV_STATUS } from './protocol.js';
 
 /**
@@ -9,13 +9,14 @@ import { decodeAnswer, KV_STATUS } from './protocol.js';
  * past a threshold make it unhealthy, one success makes it healthy again),
  * its load for least_loaded, and the METRICS it last reported.
  */
-export class KvUpstream implements Balanceable {
+export class KvUpstream extends BalancedTarget {
   readonly address: string;
   readonly client: LineClient;
   readonly priority = 0;
   readonly weight = 1;
-  inFlight = 0;
-  healthy = true;
+  /** Told when `healthy` flips, so the balancer rebuilds its list of healthy nodes only then. */
+  onHealthChange: (() => void) | null = null;
+  private isHealthy = true;
   consecutiveFailures = 0;
   metrics: Record<string, unknown> | null = null;
   /** total_requests from the last poll, plus what was sent since, so least_loaded is current between polls. */
@@ -30,6 +31,7 @@ export class KvUpstream implements Balanceable {
     /** A poll must not outlive the next one by much, or a hung node would take minutes to eject. */
     private readonly pollTimeoutMs: number,
   ) {
+    super();
     this.address = formatHostPort(target);
     this.client = new LineClient({ ...target, ...clientOptions, maxSockets: 256 });
   }
@@ -38,10 +40,14 @@ export class KvUpstream implements Balanceable {
     return this.polledTotal + this.sentSincePoll;
   }
 
+  get healthy(): boolean {
+    return this.isHealthy;
+  }
+
   /** Sends one request line; resolves with the answer line, or rejects when the node failed before answering. */
   async forward(line: string): Promise<string> {
-    this.inFlight++;
     this.sentSincePoll++;
+    this.started();
     try {
       const answer = await this.client.request(line);
       // A node that "returns bad data" counts as failed, as in the original.
@@ -52,7 +58,7 @@ export class KvUpstream implements Balanceable {
       this.failed();
       throw err;
     } finally {
-      this.inFlight--;
+      this.finished();
     }
   }
 
@@ -68,6 +74,7 @@ export class KvUpstream implements Balanceable {
       const total = this.metrics.total_requests;
       this.polledTotal = typeof total === 'number' ? total : 0;
       this.sentSincePoll = 0;
+      this.loadChanged();
       this.succeeded();
     } catch {
       this.metrics = null;
@@ -79,11 +86,17 @@ export class KvUpstream implements Balanceable {
 
   private succeeded(): void {
     this.consecutiveFailures = 0;
-    this.healthy = true;
+    this.setHealthy(true);
   }
 
   private failed(): void {
     this.consecutiveFailures++;
-    if (this.consecutiveFailures >= this.failThreshold) this.healthy = false;
+    if (this.consecutiveFailures >= this.failThreshold) this.setHealthy(false);
+  }
+
+  private setHealthy(healthy: boolean): void {
+    if (this.isHealthy === healthy) return;
+    this.isHealthy = healthy;
+    this.onHealthChange?.();
   }
 }

@@ -141,8 +141,7 @@ export class ProxiedCall {
     const upstream = session.request(backendRequestHeaders(this.headers, this.path, remaining), { endStream: false });
     this.backend = backend;
     this.upstream = upstream;
-    backend.inFlight++;
-    backend.requests++;
+    backend.started();
     upstream.on('error', () => {});
     upstream.on('response', (headers) => {
       this.ctx.health.recordSuccess(backend);
@@ -160,7 +159,7 @@ export class ProxiedCall {
       if (this.waitingForTrailers) this.sendTrailers();
     });
     upstream.on('close', () => {
-      backend.inFlight--;
+      backend.finished();
       this.upstreamClosed(upstream);
     });
     this.stream.pipe(upstream);
