@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { badGateway } from './errors.js';
-import { clientResponseHeaders } from './headers.js';
+import { bodyIsDelimited, clientResponseHeaders } from './headers.js';
 import { relayInterim } from './interim.js';
 import { clientGone, type Upstream } from './upstream.js';
 import type { BodyTap, HeadListener, ProxyContext, ProxyResponse } from './upstream-types.js';
@@ -57,10 +57,7 @@ class ResponseWriter implements Dispatcher.DispatchHandler {
     }
     const out = clientResponseHeaders(headers);
     try {
-      // Close-delimited (no length, not chunked): a reset mid-body cannot be told from its end.
-      // 204 and 304 never have a body (RFC 9112 §6.3).
-      const delimited = headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined || statusCode === 204 || statusCode === 304;
-      this.tap = this.onHead?.(statusCode, out, delimited) || null;
+      this.tap = this.onHead?.(statusCode, out, bodyIsDelimited(statusCode, headers)) || null;
       this.res.writeHead(statusCode, out);
     } catch (err) {
       // A header value node refuses to send (e.g. a control character): the backend's fault.

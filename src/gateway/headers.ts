@@ -107,6 +107,17 @@ export function clientResponseHeaders(upstream: Record<string, string | string[]
   return headers;
 }
 
+/**
+ * RFC 9112 §6.3: whether a response's head says where its body ends (a
+ * length, chunked, or no body at all) rather than leaving it to the
+ * connection's close, which a reset mid-body would imitate. Reads the
+ * backend's own fields, before the hop-by-hop ones are removed; the cache
+ * keeps no body whose end it could not tell.
+ */
+export function bodyIsDelimited(status: number, upstream: Record<string, string | string[] | undefined>): boolean {
+  return upstream['content-length'] !== undefined || upstream['transfer-encoding'] !== undefined || status === 204 || status === 304;
+}
+
 /** RFC 9112 §6.3: a request has content when it says so with Content-Length or Transfer-Encoding. */
 export function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];

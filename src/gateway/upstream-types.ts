@@ -30,6 +30,8 @@ export interface UpstreamResponse {
   body: Readable;
   /** The backend's name, for logs and metrics. */
   backend: string;
+  /** The head said where the body ends (see HeadListener); the cache stores no other body. */
+  delimited: boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Strategy } from '../common/strategies.js';
 import type { Backend, BackendPool } from './backend-pool.js';
 import { badGateway, gatewayTimeout, GatewayError, noHealthyBackend } from './errors.js';
-import { clientResponseHeaders } from './headers.js';
+import { bodyIsDelimited, clientResponseHeaders } from './headers.js';
 import type { HealthMonitor } from './health-monitor.js';
 import type { UpstreamRequest, UpstreamResponse } from './upstream-types.js';
 
@@ -109,7 +109,13 @@ export class Upstream {
       res.body.once('close', release);
       res.body.once('end', release);
       res.body.once('error', release);
-      return { status: res.statusCode, headers: clientResponseHeaders(res.headers), body: res.body, backend: backend.name };
+      return {
+        status: res.statusCode,
+        headers: clientResponseHeaders(res.headers),
+        body: res.body,
+        backend: backend.name,
+        delimited: bodyIsDelimited(res.statusCode, res.headers),
+      };
     });
 }
 

@@ -53,7 +53,8 @@ export function refreshInBackground(
         return;
       }
       const fresh = deps.policies.create(request, { status: response.status, headers: flattenHeaders(response.headers) });
-      const vary = storableVary(fresh, deps.config);
+      // A close-delimited body is not kept: cut short by a reset it would look whole.
+      const vary = response.delimited ? storableVary(fresh, deps.config) : null;
       if (!vary) {
         discard(response.body);
         return;

@@ -359,7 +359,7 @@ export class ResponseCache {
     release: () => void,
   ): Promise<boolean | undefined> {
     ctx.backend = response.backend;
-    const kept = this.missHead(ctx, response.status, response.headers, parts, release, true);
+    const kept = this.missHead(ctx, response.status, response.headers, parts, release, response.delimited);
     writeUpstreamHead(ctx, response, response.headers);
     const tap = kept ? new KeepingTap(this.config.maxObjectBytes, release) : null;
     await streamToClient(response.body, ctx.res, tap);

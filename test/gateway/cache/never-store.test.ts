@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
-import { backend, cacheGateway, type Backend } from './harness.js';
+import { backend, cacheGateway, sleep, waitFor, type Backend } from './harness.js';
 
 /** Two identical GETs; the answer must come from the backend both times. */
 async function notStored(
@@ -112,6 +112,58 @@ test('never stored: a close-delimited body (no Content-Length, not chunked), whi
   const second = await gw.get('/eof');
   assert.equal(second.headers['x-cache'], 'MISS');
   assert.equal((await gw.stats()).entries, 0);
+});
+
+/**
+ * A raw backend whose first answer has a length and may be stored, and whose
+ * later answers end only by closing the connection. Counts the requests.
+ */
+async function closeDelimitedAfterFirst(t: Parameters<typeof backend>[0], firstCacheControl: string) {
+  let requests = 0;
+  const server = createServer((socket) => {
+    socket.on('error', () => {});
+    socket.on('data', (data) => {
+      // Health probes come here too; only the test's own paths count.
+      if (!/^GET \/(re|bg) /.test(data.toString('latin1'))) return void socket.end('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n');
+      requests++;
+      if (requests === 1) {
+        socket.write(`HTTP/1.1 200 OK\r\ncache-control: ${firstCacheControl}\r\netag: "v1"\r\ncontent-length: 9\r\n\r\nversion 1`);
+      } else {
+        socket.end(`HTTP/1.1 200 OK\r\ncache-control: max-age=600\r\netag: "v${requests}"\r\nconnection: close\r\n\r\nversion ${requests}, until the close`);
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  return { port: (server.address() as AddressInfo).port, requests: () => requests };
+}
+
+test('never stored: a close-delimited 200 that answers a revalidation (the stale entry stays; the next request asks again)', async (t) => {
+  const origin = await closeDelimitedAfterFirst(t, 'max-age=0');
+  const gw = await cacheGateway(t, [origin.port]);
+  assert.equal((await gw.get('/re')).body, 'version 1');
+  const second = await gw.get('/re');
+  assert.equal(second.body, 'version 2, until the close', 'the client gets the new answer whole');
+  assert.doesNotMatch(String(second.headers['cache-status']), /stored/);
+  const third = await gw.get('/re');
+  assert.notEqual(third.headers['x-cache'], 'HIT', 'the close-delimited answer was not kept');
+  assert.equal(third.body, 'version 3, until the close');
+  assert.equal(origin.requests(), 3);
+});
+
+test('never stored: a close-delimited 200 fetched by a stale-while-revalidate refresh', async (t) => {
+  const origin = await closeDelimitedAfterFirst(t, 'max-age=0, stale-while-revalidate=60');
+  const gw = await cacheGateway(t, [origin.port]);
+  assert.equal((await gw.get('/bg')).body, 'version 1');
+  const stale = await gw.get('/bg');
+  assert.equal(stale.headers['x-cache'], 'STALE');
+  assert.ok(await waitFor(() => origin.requests() >= 2), 'the background refresh ran');
+  // The refresh's answer was not stored: the old entry is still what is served, stale.
+  await sleep(100);
+  const after = await gw.get('/bg');
+  assert.equal(after.body, 'version 1');
+  assert.equal(after.headers['x-cache'], 'STALE');
 });
 
 test('never stored: a GET with a body goes by the cache (BYPASS), the body reaching the backend', async (t) => {
