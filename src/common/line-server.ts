@@ -153,8 +153,13 @@ function serveConnection(
     queue.length = 0;
     write(answer);
     socket.end();
-    // A peer that never reads must not pin the socket open.
-    setTimeout(() => socket.destroy(), 5_000).unref();
+    // A peer that never reads must not pin the socket open. The timer goes
+    // with the socket: left to run, it would keep every closed connection
+    // (socket, session, buffers) alive for 5 s, and under one connection
+    // per request that heap made each young-generation GC pause the server
+    // for milliseconds.
+    const linger = setTimeout(() => socket.destroy(), 5_000).unref();
+    socket.once('close', () => clearTimeout(linger));
   };
 
   const answerError = (line: string, err: unknown): LineAnswer =>
