@@ -85,7 +85,23 @@ export async function quiesce(pids: number[]): Promise<void> {
   }
 }
 
-export async function runLoad(scenario: string, system: System, round: number, connections: number, durationMs: number, maxRequests: number, seq: { n: number }): Promise<Run> {
+export interface LoadShape {
+  /** Requests in flight at most. */
+  connections: number;
+  durationMs: number;
+  maxRequests: number;
+  /**
+   * Requests per second, sent on a fixed schedule (open loop), or undefined
+   * to send the next as soon as one ends (closed loop, the system's ceiling).
+   * A closed loop compares throughput; its latencies are those of a system
+   * at saturation, so a faster system shows longer queues at a higher rate.
+   * At one rate for both, latencies compare like for like.
+   */
+  rate?: number;
+}
+
+export async function runLoad(scenario: string, system: System, round: number, shape: LoadShape, seq: { n: number }): Promise<Run> {
+  const { connections, durationMs, maxRequests, rate } = shape;
   await quiesce(system.pids);
   const cpu0 = cpuMs(system.pids);
   const peer0 = system.peerMessages?.();
@@ -100,9 +116,19 @@ export async function runLoad(scenario: string, system: System, round: number, c
   const deadline = started + durationMs;
   const worker = async () => {
     while (performance.now() < deadline && issued < maxRequests) {
-      issued++;
+      const k = issued++;
+      let t0 = performance.now();
+      if (rate) {
+        const due = started + (k * 1000) / rate;
+        if (due >= deadline) break;
+        // Behind schedule (every worker busy): timed from when it was due, so a
+        // stalled system is not excused by the requests it kept from being sent.
+        if (due > t0) {
+          await sleep(due - t0);
+          t0 = performance.now();
+        } else t0 = due;
+      }
       const n = seq.n++;
-      const t0 = performance.now();
       try {
         const answer = await oneShot(system.port(n), system.line(n));
         const outcome = system.classify(answer);

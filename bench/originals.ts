@@ -10,7 +10,7 @@
  *
  *   npm run build
  *   node --import tsx bench/originals.ts --kv DIR [--herd DIR] [--rounds 3] [--duration 4] [--connections 32]
- *        [--warmup 1] [--ttl 3600] [--max-requests 200000] [--only kv-lb-hit,kv-node-hit,herd-iamat] [--python PY] [--json]
+ *        [--warmup 1] [--ttl 3600] [--max-requests 200000] [--rate R] [--only kv-lb-hit,kv-node-hit,herd-iamat] [--python PY] [--json]
  *
  *   --kv DIR    checkout of the kv original ("Distributed Proxy System":
  *               origin/origin_server.py, proxy/proxy_node.py, load_balancer/load_balancer.py, origin/data/)
@@ -24,6 +24,11 @@
  * One TCP connection per request, as the originals' clients do: connect,
  * write the line, read one answer line, close. Workers keep `connections`
  * requests in flight for `duration` seconds (and at most --max-requests).
+ * With --rate R they send R requests per second on a fixed schedule
+ * instead (an open loop, at most `connections` in flight), each timed from
+ * when it was due: at one rate below both systems' ceilings, the latencies
+ * compare like for like, where the closed loop's are those of a system at
+ * saturation.
  *
  * CPU: utime + stime of every server process of the system under test
  * (origin, nodes, balancer; or the five herd servers), read from /proc before
@@ -143,6 +148,7 @@ export async function main(argv: string[]): Promise<number> {
       duration: { type: 'string', default: '4' },
       connections: { type: 'string', default: '32' },
       'max-requests': { type: 'string', default: '200000' },
+      rate: { type: 'string' },
       ttl: { type: 'string', default: '3600' },
       warmup: { type: 'string', default: '1' },
       python: { type: 'string' },
@@ -158,6 +164,12 @@ export async function main(argv: string[]): Promise<number> {
   const durationMs = Math.max(0.5, Number(values.duration)) * 1000;
   const connections = Math.max(1, Math.floor(Number(values.connections)));
   const maxRequests = Math.max(1, Math.floor(Number(values['max-requests'])));
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  if (rate !== undefined && !(rate > 0)) {
+    log('originals: --rate must be a number of requests per second above 0');
+    return 2;
+  }
+  const shape = { connections, durationMs, maxRequests, rate };
   const ttl = Math.max(1, Math.floor(Number(values.ttl)));
   const only = values.only?.split(',');
   const root = fileURLToPath(new URL('..', import.meta.url));
@@ -231,12 +243,12 @@ export async function main(argv: string[]): Promise<number> {
     const chosen = only ? scenarios.filter((s) => only.includes(s.name)) : scenarios;
     // Warm-up, not counted: node's JIT, python's allocator, the first connections.
     const warmupMs = Math.max(0, Number(values.warmup)) * 1000;
-    if (warmupMs > 0) for (const s of chosen) for (const system of s.systems) await runLoad(s.name, system, 0, connections, warmupMs, maxRequests, seq);
+    if (warmupMs > 0) for (const s of chosen) for (const system of s.systems) await runLoad(s.name, system, 0, { ...shape, durationMs: warmupMs }, seq);
     const results: Run[] = [];
     for (let round = 1; round <= rounds; round++) {
       for (const s of chosen) {
         for (const system of s.systems) {
-          const r = await runLoad(s.name, system, round, connections, durationMs, maxRequests, seq);
+          const r = await runLoad(s.name, system, round, shape, seq);
           results.push(r);
           log(
             `round ${round} ${s.name} ${system.label}: ${r.requests} requests, ${r.requestsPerSecond} req/s, errors ${r.errors}, misses ${r.misses}, CPU ${r.cpuMs === undefined ? '-' : Math.round(r.cpuMs)} ms` +
@@ -248,10 +260,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     const summaries = chosen.flatMap((s) => s.systems.map((sys) => summarize(results.filter((r) => r.scenario === s.name && r.system === sys.label))));
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ rounds, durationMs, connections, python: py, node: process.version, cpus: cpus().length, summaries, runs: results.map(({ latencies: _l, ...r }) => r) }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ rounds, durationMs, connections, rate: rate ?? null, python: py, node: process.version, cpus: cpus().length, summaries, runs: results.map(({ latencies: _l, ...r }) => r) }, null, 2)}\n`);
     } else {
       process.stdout.write(
-        `pibl vs the original Python systems: ${rounds} rounds x ${durationMs / 1000} s per system and scenario, interleaved (original, pibl, ...), ${connections} concurrent clients, one TCP connection per request\n` +
+        `pibl vs the original Python systems: ${rounds} rounds x ${durationMs / 1000} s per system and scenario, interleaved (original, pibl, ...), ${rate ? `${rate} req/s on a fixed schedule (at most ${connections} in flight)` : `${connections} concurrent clients`}, one TCP connection per request\n` +
           `load generator: this process (node ${process.version}); originals: ${py.exe} ${py.version}; ${cpus().length} CPUs shared by all\n` +
           chosen.map((s) => `  ${s.name}: ${s.what}`).join('\n') +
           '\n\n' +
