@@ -47,3 +47,19 @@ test('bench/originals.ts without an original, or with a folder that is not one, 
   assert.match(wrong.stderr, /origin_server\.py not found \(--kv must be the kv original's checkout\)/);
   assert.doesNotMatch(wrong.stderr, /\n\s+at /, 'a message, not a stack');
 });
+
+test('bench/originals.ts --rate: refuses a rate that is not above 0; the open loop sends no more than its schedule', async (t) => {
+  const bad = await runScript(ORIGINALS, ['--kv', '/nonexistent-kv-original', '--rate', '0'], { timeoutMs: 30_000 });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--rate must be a number of requests per second above 0/);
+
+  const { runLoad } = await import('../../bench/originals-load.js');
+  const { startLineServer } = await import('../../src/common/line-server.js');
+  const server = await startLineServer({ name: 'rate test', host: '127.0.0.1', port: 0, handle: () => 'ok\n', onLineTooLong: () => undefined });
+  t.after(() => server.close());
+  const system = { label: 'pibl' as const, pids: [], port: () => server.port, line: () => 'x', classify: (a: string) => (a === 'ok' ? ('ok' as const) : ('error' as const)) };
+  // 100 requests per second for 0.5 s: the schedule has 50 slots (0 ms, 10 ms, ... 490 ms).
+  const run = await runLoad('rate', system, 1, { connections: 4, durationMs: 500, maxRequests: 10_000, rate: 100 }, { n: 0 });
+  assert.equal(run.errors, 0, run.firstError);
+  assert.ok(run.requests >= 1 && run.requests <= 50, `${run.requests} requests`);
+});
