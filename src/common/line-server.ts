@@ -115,9 +115,14 @@ function serveConnection(
   encoding: BufferEncoding,
   shared: ServerState,
 ): void {
+  let remote: string | undefined;
   const session: LineSession = {
     socket,
-    remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
+    // Asked for only by whoever logs it (the herd does, on connect): the kv servers,
+    // one connection per request, skip a getpeername call per connection.
+    get remote() {
+      return (remote ??= `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`);
+    },
     state: {},
   };
   let pending: Buffer[] = [];

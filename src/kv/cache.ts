@@ -7,7 +7,7 @@ import { LRUCache } from 'lru-cache';
  */
 export interface KvCache {
   readonly kind: 'ttl' | 'lru';
-  /** The cached data, or undefined (absent or expired). Counts as a use for LRU order. */
+  /** The cached value (a node keeps the answer line of a hit), or undefined (absent or expired). Counts as a use for LRU order. */
   get(key: string): unknown;
   set(key: string, data: unknown): void;
   readonly size: number;

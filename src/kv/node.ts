@@ -59,27 +59,32 @@ export async function startNode(options: NodeOptions): Promise<Service> {
     return { status: answer.status, data: answer.data ?? null };
   };
 
-  // Synchronous on a hit, so that a hit costs no promise round trip.
-  const get = (path: string): KvAnswer | Promise<KvAnswer> => {
-    const cached = cache.get(path);
-    if (cached !== undefined) {
+  // Synchronous on a hit, so that a hit costs no promise round trip; and the
+  // hit's answer line is encoded once, when the entry is stored, not per hit.
+  const get = (path: string): string | Promise<string> => {
+    const hitLine = cache.get(path);
+    if (typeof hitLine === 'string') {
       metrics.hits++;
-      return { status: KV_STATUS.OK, data: cached, cache_hit: true, node: port };
+      return hitLine;
     }
     metrics.misses++;
     let pending = fetching.get(path);
     if (!pending) {
       pending = fetchFromOrigin(path).then((result) => {
-        if (result.status === KV_STATUS.OK && 'data' in result) cache.set(path, result.data);
+        if (result.status === KV_STATUS.OK && 'data' in result) {
+          cache.set(path, encodeAnswer({ status: KV_STATUS.OK, data: result.data, cache_hit: true, node: port }));
+        }
         return result;
       });
       fetching.set(path, pending);
       void pending.finally(() => fetching.delete(path));
     }
     return pending.then((result) =>
-      'error' in result
-        ? { status: result.status, data: null, cache_hit: false, node: port, error: result.error }
-        : { status: result.status, data: result.status === KV_STATUS.OK ? result.data : null, cache_hit: false, node: port },
+      encodeAnswer(
+        'error' in result
+          ? { status: result.status, data: null, cache_hit: false, node: port, error: result.error }
+          : { status: result.status, data: result.status === KV_STATUS.OK ? result.data : null, cache_hit: false, node: port },
+      ),
     );
   };
 
@@ -116,8 +121,7 @@ export async function startNode(options: NodeOptions): Promise<Service> {
       if (request.kind === 'invalid') {
         return encodeAnswer({ status: request.status, data: null, cache_hit: false, node: port, error: request.reason });
       }
-      const answer = get(request.path);
-      return answer instanceof Promise ? answer.then(encodeAnswer) : encodeAnswer(answer);
+      return get(request.path);
     },
   });
   port = server.port;
