@@ -165,7 +165,7 @@ export async function main(argv: string[]): Promise<number> {
   const connections = Math.max(1, Math.floor(Number(values.connections)));
   const maxRequests = Math.max(1, Math.floor(Number(values['max-requests'])));
   const rate = values.rate === undefined ? undefined : Number(values.rate);
-  if (rate !== undefined && !(rate > 0)) {
+  if (rate !== undefined && !(rate > 0 && Number.isFinite(rate))) {
     log('originals: --rate must be a number of requests per second above 0');
     return 2;
   }

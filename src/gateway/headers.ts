@@ -107,6 +107,8 @@ export function clientResponseHeaders(upstream: Record<string, string | string[]
   return headers;
 }
 
+const FINAL_CHUNKED = /(?:^|,)[ \t]*chunked[ \t]*$/i;
+
 /**
  * RFC 9112 §6.3: whether a response's head says where its body ends (a
  * length, chunked, or no body at all) rather than leaving it to the
@@ -115,8 +117,13 @@ export function clientResponseHeaders(upstream: Record<string, string | string[]
  * keeps no body whose end it could not tell.
  */
 export function bodyIsDelimited(status: number, upstream: Record<string, string | string[] | undefined>): boolean {
-  return upstream['content-length'] !== undefined || upstream['transfer-encoding'] !== undefined || status === 204 || status === 304;
+  if (status === 204 || status === 304) return true;
+  const codings = upstream['transfer-encoding'];
+  // §6.3: only a final `chunked` delimits; any other coding runs to the close, whatever Content-Length says.
+  if (codings !== undefined) return FINAL_CHUNKED.test(Array.isArray(codings) ? codings.join(',') : codings);
+  return upstream['content-length'] !== undefined;
 }
+
 
 /** RFC 9112 §6.3: a request has content when it says so with Content-Length or Transfer-Encoding. */
 export function hasBody(req: IncomingMessage): boolean {

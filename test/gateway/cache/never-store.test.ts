@@ -114,6 +114,27 @@ test('never stored: a close-delimited body (no Content-Length, not chunked), whi
   assert.equal((await gw.stats()).entries, 0);
 });
 
+test('never stored: a body framed by a Transfer-Encoding that is not chunked (it runs to the close, so a cut looks like its end)', async (t) => {
+  const server = createServer((socket) => {
+    socket.on('error', () => {});
+    socket.once('data', (data) => {
+      if (!data.toString('latin1').startsWith('GET /te ')) return void socket.end('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n');
+      // Ten bytes of what may be a longer body, then the connection ends: nothing tells the two apart.
+      socket.end('HTTP/1.1 200 OK\r\ncache-control: max-age=600\r\ntransfer-encoding: identity\r\n\r\npartial bo');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const gw = await cacheGateway(t, [(server.address() as AddressInfo).port]);
+  const first = await gw.get('/te');
+  assert.equal(first.body, 'partial bo');
+  assert.doesNotMatch(String(first.headers['cache-status']), /stored/);
+  const second = await gw.get('/te');
+  assert.notEqual(second.headers['x-cache'], 'HIT', 'a body that may have been cut was served as a hit');
+  assert.equal((await gw.stats()).entries, 0);
+});
+
 /**
  * A raw backend whose first answer has a length and may be stored, and whose
  * later answers end only by closing the connection. Counts the requests.
