@@ -12,14 +12,20 @@ export type LogEvent = 'RECEIVED' | 'SENT' | 'CONNECTION' | 'PEER' | 'ERROR' | '
 // A buffer this large means the disk is not keeping up; dropping lines is
 // better than letting a log grow the heap without bound.
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** How long a line may wait for others before the batch is written: a log read while the server runs is this far behind at most. */
+const FLUSH_MS = 20;
+const MAX_BATCH_BYTES = 64 * 1024;
 
 export class HerdLog {
   readonly path: string;
   readonly #stream: WriteStream;
-  // Lines of one turn of the event loop leave in one write: under load a
-  // write per line cost more than the requests being logged.
+  // Lines leave in one write per FLUSH_MS (or per MAX_BATCH_BYTES): each
+  // write is a round trip through libuv's thread pool, and under load a
+  // write per line, or even per turn of the event loop, cost more than the
+  // requests being logged.
   #batch: string[] = [];
-  #flushScheduled = false;
+  #batchBytes = 0;
+  #flushTimer: NodeJS.Timeout | null = null;
   #dropped = 0;
   #closed = false;
 
@@ -47,18 +53,20 @@ export class HerdLog {
     }
     // Escaping newlines keeps one event per line (WHATSAT answers span many).
     const oneLine = text.replace(/\\/g, '\\\\').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
-    this.#batch.push(`${new Date().toISOString()} ${event} ${oneLine}\n`);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(() => this.#flush());
-    }
+    const entry = `${new Date().toISOString()} ${event} ${oneLine}\n`;
+    this.#batch.push(entry);
+    this.#batchBytes += entry.length;
+    if (this.#batchBytes >= MAX_BATCH_BYTES) this.#flush();
+    else this.#flushTimer ??= setTimeout(() => this.#flush(), FLUSH_MS).unref();
   }
 
   #flush(): void {
-    this.#flushScheduled = false;
+    if (this.#flushTimer) clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
     if (!this.#batch.length || this.#stream.writableEnded) return;
     this.#stream.write(Buffer.from(this.#batch.join(''), 'latin1'));
     this.#batch = [];
+    this.#batchBytes = 0;
   }
 
   close(): Promise<void> {
