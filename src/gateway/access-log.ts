@@ -1,11 +1,12 @@
 import pino, { type Logger } from 'pino';
+import { LineBatch } from '../common/line-batch.js';
 import type { LogFormat } from '../config/types.js';
 
 /**
  * The gateway's log: one line per request on stdout in the original
  * proxy's words, or pino JSON lines; optionally appended to a file too.
- * Writes go through sonic-boom asynchronously so a busy gateway never waits
- * on its terminal.
+ * Writes go through sonic-boom asynchronously, in batches, so a busy
+ * gateway never waits on its terminal and pays one write per batch.
  */
 /** Anything lines can be written to: a stream, a sonic-boom, a test's array. */
 export interface LogSink {
@@ -33,19 +34,32 @@ export interface RequestRecord {
   grpcStatus?: number;
 }
 
+/** pino's own asynchronous writer (sonic-boom). */
+type Destination = ReturnType<typeof pino.destination>;
+
 export class AccessLog {
   private readonly logger: Logger;
   private readonly text: boolean;
   private readonly quiet: boolean;
   private readonly sinks: LogSink[];
+  private readonly streams: Destination[];
+  private readonly batches: LineBatch[];
 
   constructor(options: AccessLogOptions) {
-    const sinks: LogSink[] = [options.destination ?? pino.destination({ dest: 1, sync: false })];
-    if (options.file) sinks.push(pino.destination({ dest: options.file, sync: false, mkdir: true, append: true }));
+    const streams: Destination[] = [];
+    if (!options.destination) streams.push(pino.destination({ dest: 1, sync: false }));
+    if (options.file) streams.push(pino.destination({ dest: options.file, sync: false, mkdir: true, append: true }));
+    this.streams = streams;
+    // stdout and the file take lines in batches (see LineBatch): sonic-boom alone writes
+    // whenever its last write is done, which under load is about once per request.
+    this.batches = streams.map((stream) => new LineBatch((chunk) => stream.write(chunk)));
+    const sinks: LogSink[] = this.batches.map((batch) => ({ write: (line: string) => batch.push(line) }));
+    // A destination given (tests) gets each line at once.
+    if (options.destination) sinks.unshift(options.destination);
     this.sinks = sinks;
     this.text = options.format === 'text';
     this.quiet = options.quiet;
-    this.logger = pino({ base: { name: 'pibl' } }, pino.multistream(sinks.map((stream) => ({ stream: stream as pino.DestinationStream }))));
+    this.logger = pino({ base: { name: 'pibl' } }, sinks.length === 1 ? (sinks[0] as pino.DestinationStream) : pino.multistream(sinks.map((stream) => ({ stream: stream as pino.DestinationStream }))));
   }
 
   /** Start-up and state-change messages. */
@@ -85,9 +99,10 @@ export class AccessLog {
    * refuses flushSync; its lines stay buffered and are written as soon as it is open.
    */
   flush(): void {
-    for (const sink of this.sinks) {
+    for (const batch of this.batches) batch.flush();
+    for (const stream of this.streams) {
       try {
-        (sink as { flushSync?: () => void }).flushSync?.();
+        stream.flushSync();
       } catch (err) {
         if (!/not ready/i.test((err as Error).message)) throw err;
       }

@@ -6,26 +6,19 @@
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { LineBatch } from '../common/line-batch.js';
 
 export type LogEvent = 'RECEIVED' | 'SENT' | 'CONNECTION' | 'PEER' | 'ERROR' | 'INFO';
 
 // A buffer this large means the disk is not keeping up; dropping lines is
 // better than letting a log grow the heap without bound.
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
-/** How long a line may wait for others before the batch is written: a log read while the server runs is this far behind at most. */
-const FLUSH_MS = 20;
-const MAX_BATCH_BYTES = 64 * 1024;
 
 export class HerdLog {
   readonly path: string;
   readonly #stream: WriteStream;
-  // Lines leave in one write per FLUSH_MS (or per MAX_BATCH_BYTES): each
-  // write is a round trip through libuv's thread pool, and under load a
-  // write per line, or even per turn of the event loop, cost more than the
-  // requests being logged.
-  #batch: string[] = [];
-  #batchBytes = 0;
-  #flushTimer: NodeJS.Timeout | null = null;
+  // One write per batch: see LineBatch.
+  readonly #batch: LineBatch;
   #dropped = 0;
   #closed = false;
 
@@ -34,6 +27,9 @@ export class HerdLog {
     mkdirSync(logDir, { recursive: true });
     this.path = join(logDir, `${name}.log`);
     this.#stream = createWriteStream(this.path, { flags: 'a' });
+    this.#batch = new LineBatch((chunk) => {
+      if (!this.#stream.writableEnded) this.#stream.write(Buffer.from(chunk, 'latin1'));
+    });
     this.#stream.on('error', () => {
       // A log that cannot be written must not stop the server.
       this.#closed = true;
@@ -53,25 +49,12 @@ export class HerdLog {
     }
     // Escaping newlines keeps one event per line (WHATSAT answers span many).
     const oneLine = text.replace(/\\/g, '\\\\').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
-    const entry = `${new Date().toISOString()} ${event} ${oneLine}\n`;
-    this.#batch.push(entry);
-    this.#batchBytes += entry.length;
-    if (this.#batchBytes >= MAX_BATCH_BYTES) this.#flush();
-    else this.#flushTimer ??= setTimeout(() => this.#flush(), FLUSH_MS).unref();
-  }
-
-  #flush(): void {
-    if (this.#flushTimer) clearTimeout(this.#flushTimer);
-    this.#flushTimer = null;
-    if (!this.#batch.length || this.#stream.writableEnded) return;
-    this.#stream.write(Buffer.from(this.#batch.join(''), 'latin1'));
-    this.#batch = [];
-    this.#batchBytes = 0;
+    this.#batch.push(`${new Date().toISOString()} ${event} ${oneLine}\n`);
   }
 
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    this.#flush();
+    this.#batch.flush();
     this.#closed = true;
     return new Promise((resolve) => this.#stream.end(resolve));
   }
