@@ -5,7 +5,7 @@
  * the functions with the most CPU time. The .cpuprofile stays for a flame
  * graph (Chrome DevTools → Performance → Load profile, or speedscope).
  *
- *   node --import tsx bench/profile.ts [--hit | --cached-miss] [--perf] [--duration 10] [--connections 50] [--top 30] [--out DIR] [--tool wrk|autocannon]
+ *   node --import tsx bench/profile.ts [--hit | --cached-miss | --cold] [--perf] [--duration 10] [--connections 50] [--top 30] [--out DIR] [--tool wrk|autocannon]
  *
  * --perf samples with Linux `perf record` (cpu-clock) instead: CPU time
  * only, kernel included, where V8's profiler samples wall time and charges
@@ -33,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
       hit: { type: 'boolean' },
       // The cache on, answers it may not store (the hit-for-pass path).
       'cached-miss': { type: 'boolean' },
+      // The cache on, every request a URL never asked before: each answer fetched and stored.
+      cold: { type: 'boolean' },
       perf: { type: 'boolean' },
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '50' },
@@ -54,21 +56,22 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const generator = loadGenerator(values.tool as ToolChoice);
-    const name = values.hit ? 'gateway-hit' : values['cached-miss'] ? 'gateway-cached-miss' : 'gateway-miss';
+    const name = values.hit ? 'gateway-hit' : values['cached-miss'] ? 'gateway-cached-miss' : values.cold ? 'gateway-cold' : 'gateway-miss';
+    const uniquePaths = Boolean(values.cold);
     const backends = await startBackends(dir);
-    const mode = values.hit ? 'hits' : values['cached-miss'] ? 'pass' : 'off';
+    const mode = values.hit || values.cold ? 'hits' : values['cached-miss'] ? 'pass' : 'off';
     if (values.perf && !perfVersion()) throw new Error('--perf needs Linux perf (apt-get install linux-perf)');
     const nodeArgs = values.perf ? PERF_NODE_ARGS : ['--cpu-prof', `--cpu-prof-dir=${out}`];
     const gateway = await startGateway(dir, name, backends.map((b) => b.port), mode, nodeArgs);
     const url = `http://${HOST}:${gateway.port}${PATH}`;
     const problem = await checkContender({ name, url, pids: () => [gateway.child.pid], cpuOf: 'gateway', hitHeader: values.hit ? 'x-cache' : undefined });
     if (problem) log(`profile: warning: ${problem}`);
-    await generator.run({ url, connections, durationMs: 1_000 });
+    await generator.run({ url, connections, durationMs: 1_000, uniquePaths });
     if (values.perf) {
       const data = join(out, 'perf.data');
       try {
         const recording = startPerfRecord(gateway.child.pid, data);
-        const load = await generator.run({ url, connections, durationMs });
+        const load = await generator.run({ url, connections, durationMs, uniquePaths });
         await recording.stop();
         await gateway.child.stop();
         process.stdout.write(
@@ -82,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     const before = cpuMs([gateway.child.pid]);
-    const load = await generator.run({ url, connections, durationMs });
+    const load = await generator.run({ url, connections, durationMs, uniquePaths });
     const after = cpuMs([gateway.child.pid]);
     await gateway.child.stop();
     await stopAll();

@@ -33,3 +33,16 @@ test(
     assert.deepEqual(left, [], 'the gateway\'s perf map is removed');
   },
 );
+
+test('bench/profile.ts --cold (V8 profiler, no perf needed): every request a new URL, each fetched and stored; prints the functions', { timeout: 90_000 }, async (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'pibl-cold-profile-test-'));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
+  const { code, stdout, stderr } = await runScript(PROFILE, ['--cold', '--duration', '1', '--connections', '4', '--top', '5', '--tool', 'autocannon', '--out', out], {
+    timeoutMs: 60_000,
+    timeoutSignal: 'SIGINT',
+  });
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^gateway-cold under autocannon.*, 4 connections, 1 s: [\d,]+ req\/s, [\d.]+ µs CPU\/req/m);
+  assert.match(stdout, /self %  total %  function/);
+  assert.ok(readdirSync(out).some((f) => f.endsWith('.cpuprofile')), 'the .cpuprofile stays for a flame graph');
+});
