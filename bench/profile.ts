@@ -43,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
       tool: { type: 'string', default: 'auto' },
     },
   });
+  if ([values.hit, values['cached-miss'], values.cold].filter(Boolean).length > 1) {
+    log('profile: --hit, --cached-miss and --cold each choose a path: give one');
+    return 2;
+  }
   const durationMs = Math.max(1, Number(values.duration)) * 1000;
   const connections = Math.max(1, Number(values.connections));
   const out = values.out ? resolve(values.out) : mkdtempSync(join(tmpdir(), 'pibl-profile-'));

@@ -25,7 +25,8 @@ export class LineBatch {
     this.#lines.push(line);
     this.#bytes += line.length;
     if (this.#bytes >= this.maxBytes) this.flush();
-    // Unref'd: a pending batch never keeps the process alive; close() paths call flush().
+    // Unref'd: a pending batch never keeps the process alive. Its owner writes it on
+    // close, and on exit where it can (AccessLog does; see there).
     else this.#timer ??= setTimeout(() => this.flush(), this.flushMs).unref();
   }
 

@@ -37,6 +37,31 @@ export interface RequestRecord {
 /** pino's own asynchronous writer (sonic-boom). */
 type Destination = ReturnType<typeof pino.destination>;
 
+/**
+ * Logs whose batches are written when the process exits without a graceful
+ * close (a second Ctrl-C, the drain timeout, a crash): pino does that for its
+ * own streams, but the lines waiting in a LineBatch are not in them yet, and
+ * the last lines are the ones needed to tell what happened. One listener for
+ * them all, so that many gateways in one process add no listener each.
+ */
+const open = new Set<AccessLog>();
+let exitHooked = false;
+
+function flushOnExit(log: AccessLog): void {
+  open.add(log);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', () => {
+    for (const each of open) {
+      try {
+        each.flush();
+      } catch {
+        // Exiting: a log that cannot be written must not hide why.
+      }
+    }
+  });
+}
+
 export class AccessLog {
   private readonly logger: Logger;
   private readonly text: boolean;
@@ -59,6 +84,7 @@ export class AccessLog {
     this.sinks = sinks;
     this.text = options.format === 'text';
     this.quiet = options.quiet;
+    if (this.batches.length > 0) flushOnExit(this);
     this.logger = pino({ base: { name: 'pibl' } }, sinks.length === 1 ? (sinks[0] as pino.DestinationStream) : pino.multistream(sinks.map((stream) => ({ stream: stream as pino.DestinationStream }))));
   }
 
@@ -92,6 +118,12 @@ export class AccessLog {
 
   private write(line: string): void {
     for (const sink of this.sinks) sink.write(line);
+  }
+
+  /** Writes out what is buffered; the log is not written to again. */
+  close(): void {
+    this.flush();
+    open.delete(this);
   }
 
   /**

@@ -235,7 +235,7 @@ export async function startGateway(config: Config, deps: GatewayDeps = {}): Prom
         clearTimeout(drain);
         await pool.close();
         await cache?.close();
-        log.flush();
+        log.close();
       })();
       return closing;
     },

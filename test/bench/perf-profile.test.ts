@@ -45,4 +45,7 @@ test('bench/profile.ts --cold (V8 profiler, no perf needed): every request a new
   assert.match(stdout, /^gateway-cold under autocannon.*, 4 connections, 1 s: [\d,]+ req\/s, [\d.]+ µs CPU\/req/m);
   assert.match(stdout, /self %  total %  function/);
   assert.ok(readdirSync(out).some((f) => f.endsWith('.cpuprofile')), 'the .cpuprofile stays for a flame graph');
+  const both = await runScript(PROFILE, ['--hit', '--cold'], { timeoutMs: 30_000 });
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--hit, --cached-miss and --cold each choose a path: give one/);
 });

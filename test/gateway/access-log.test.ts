@@ -7,6 +7,7 @@ import { fetchText, gateway } from '../helpers/gateway.js';
 import { httpServer } from '../helpers/servers.js';
 import { waitFor } from '../helpers/wait.js';
 import { AccessLog } from '../../src/gateway/access-log.js';
+import { runNode } from '../helpers/cli.js';
 
 test("access lines keep the original proxy's two shapes", async (t) => {
   const backend = await httpServer((_req, res) => {
@@ -74,4 +75,25 @@ test('flushing right after start, while the log file is still being opened, does
       return false;
     }
   });
+});
+
+test('lines still batched when the process exits at once (a second Ctrl-C, the drain timeout, a crash) reach stdout and the file', async (t) => {
+  const { dir, remove } = tempDir();
+  t.after(remove);
+  const file = join(dir, 'access.log');
+  const moduleUrl = new URL('../../src/gateway/access-log.ts', import.meta.url).href;
+  // Once the file is open, a line is logged and the process exits in the same tick: it is still in the batch.
+  const script = `
+    const { AccessLog } = await import(${JSON.stringify(moduleUrl)});
+    const { existsSync } = await import('node:fs');
+    const log = new AccessLog({ format: 'text', file: ${JSON.stringify(file)}, quiet: false });
+    while (!existsSync(${JSON.stringify(file)})) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    log.request({ clientIp: '192.0.2.7', method: 'GET', path: '/last', status: 200, seconds: 0.001, upstream: '127.0.0.1:1', cache: undefined });
+    process.exit(3);
+  `;
+  const run = await runNode(['--import', 'tsx', '--input-type=module', '-e', script]);
+  assert.equal(run.code, 3, run.stderr);
+  assert.match(run.stdout, /Request done: 192\.0\.2\.7 => /);
+  assert.match(readFileSync(file, 'utf8'), /Request done: 192\.0\.2\.7 => /);
 });
