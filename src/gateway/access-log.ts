@@ -37,31 +37,6 @@ export interface RequestRecord {
 /** pino's own asynchronous writer (sonic-boom). */
 type Destination = ReturnType<typeof pino.destination>;
 
-/**
- * Logs whose batches are written when the process exits without a graceful
- * close (a second Ctrl-C, the drain timeout, a crash): pino does that for its
- * own streams, but the lines waiting in a LineBatch are not in them yet, and
- * the last lines are the ones needed to tell what happened. One listener for
- * them all, so that many gateways in one process add no listener each.
- */
-const open = new Set<AccessLog>();
-let exitHooked = false;
-
-function flushOnExit(log: AccessLog): void {
-  open.add(log);
-  if (exitHooked) return;
-  exitHooked = true;
-  process.on('exit', () => {
-    for (const each of open) {
-      try {
-        each.flush();
-      } catch {
-        // Exiting: a log that cannot be written must not hide why.
-      }
-    }
-  });
-}
-
 export class AccessLog {
   private readonly logger: Logger;
   private readonly text: boolean;
@@ -77,14 +52,22 @@ export class AccessLog {
     this.streams = streams;
     // stdout and the file take lines in batches (see LineBatch): sonic-boom alone writes
     // whenever its last write is done, which under load is about once per request.
-    this.batches = streams.map((stream) => new LineBatch((chunk) => stream.write(chunk)));
+    this.batches = streams.map(
+      (stream) =>
+        new LineBatch((chunk) => stream.write(chunk), {
+          // pino writes its own streams out at exit, but these lines are not in them yet.
+          atExit: (chunk) => {
+            stream.write(chunk);
+            stream.flushSync();
+          },
+        }),
+    );
     const sinks: LogSink[] = this.batches.map((batch) => ({ write: (line: string) => batch.push(line) }));
     // A destination given (tests) gets each line at once.
     if (options.destination) sinks.unshift(options.destination);
     this.sinks = sinks;
     this.text = options.format === 'text';
     this.quiet = options.quiet;
-    if (this.batches.length > 0) flushOnExit(this);
     this.logger = pino({ base: { name: 'pibl' } }, sinks.length === 1 ? (sinks[0] as pino.DestinationStream) : pino.multistream(sinks.map((stream) => ({ stream: stream as pino.DestinationStream }))));
   }
 
@@ -122,8 +105,8 @@ export class AccessLog {
 
   /** Writes out what is buffered; the log is not written to again. */
   close(): void {
+    for (const batch of this.batches) batch.close();
     this.flush();
-    open.delete(this);
   }
 
   /**

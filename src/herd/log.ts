@@ -4,7 +4,7 @@
  * write stream, so the request path only appends to a buffer and never waits
  * on the disk.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, writeSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { LineBatch } from '../common/line-batch.js';
 
@@ -26,10 +26,21 @@ export class HerdLog {
     // Once at start, before listening: not on any request path.
     mkdirSync(logDir, { recursive: true });
     this.path = join(logDir, `${name}.log`);
-    this.#stream = createWriteStream(this.path, { flags: 'a' });
-    this.#batch = new LineBatch((chunk) => {
-      if (!this.#stream.writableEnded) this.#stream.write(Buffer.from(chunk, 'latin1'));
-    });
+    // Opened here so that the exit hook below has the descriptor to write to. A file that cannot be
+    // opened is left to the stream, whose error event closes the log without stopping the server.
+    const fd = openOrUndefined(this.path);
+    this.#stream = fd === undefined ? createWriteStream(this.path, { flags: 'a' }) : createWriteStream(this.path, { fd });
+    this.#batch = new LineBatch(
+      (chunk) => {
+        if (!this.#stream.writableEnded) this.#stream.write(Buffer.from(chunk, 'latin1'));
+      },
+      {
+        // At exit only when no write is still in flight: written past one, the lines would land out of order.
+        atExit: (chunk) => {
+          if (fd !== undefined && this.#stream.writableLength === 0 && !this.#stream.writableEnded) writeSync(fd, Buffer.from(chunk, 'latin1'));
+        },
+      },
+    );
     this.#stream.on('error', () => {
       // A log that cannot be written must not stop the server.
       this.#closed = true;
@@ -54,8 +65,16 @@ export class HerdLog {
 
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    this.#batch.flush();
+    this.#batch.close();
     this.#closed = true;
     return new Promise((resolve) => this.#stream.end(resolve));
+  }
+}
+
+function openOrUndefined(path: string): number | undefined {
+  try {
+    return openSync(path, 'a');
+  } catch {
+    return undefined;
   }
 }

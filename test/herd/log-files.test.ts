@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ask, eventually, posixNow, startHerd, tempDir, uniqueClient, type Herd } from './helpers.js';
+import { runNode } from '../helpers/cli.js';
 
 let herd: Herd;
 let nested: { path: string; remove(): void };
@@ -45,4 +46,20 @@ test('log lines are one per event: a multi-line WHATSAT answer is escaped', asyn
   await ask(herd.get('Riley').port, `WHATSAT ${client} 10 2\n`);
   assert.ok(await eventually(() => read('Riley').split('\n').some((l) => l.includes(`SENT to`) && l.includes(`${client}`) && l.includes('\\n{\\n'))));
   for (const line of read('Riley').split('\n').filter(Boolean)) assert.match(line, /^\d{4}-\d\d-\d\dT\S+Z [A-Z]+ /);
+});
+
+test('lines still batched when a server exits at once (a second Ctrl-C, the drain timeout, a crash) reach its log file', async (t) => {
+  const dir = tempDir();
+  t.after(() => dir.remove());
+  const moduleUrl = new URL('../../src/herd/log.ts', import.meta.url).href;
+  // Logged and exited in the same tick: the line is still in the batch.
+  const script = `
+    const { HerdLog } = await import(${JSON.stringify(moduleUrl)});
+    const log = new HerdLog(${JSON.stringify(dir.path)}, 'Riley');
+    log.write('RECEIVED', 'from 192.0.2.7:1: IAMAT last +1+1 1.5');
+    process.exit(3);
+  `;
+  const run = await runNode(['--import', 'tsx', '--input-type=module', '-e', script]);
+  assert.equal(run.code, 3, run.stderr);
+  assert.match(readFileSync(join(dir.path, 'Riley.log'), 'utf8'), /RECEIVED from 192\.0\.2\.7:1: IAMAT last/);
 });
