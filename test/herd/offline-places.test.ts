@@ -37,3 +37,11 @@ test('a small radius gives fewer results than the bound; none gives ZERO_RESULTS
   const none = await places.nearby(0, -140, 50, 20);
   assert.deepEqual(none, { html_attributions: none.html_attributions, results: [], status: 'ZERO_RESULTS' });
 });
+
+test('the gazetteer is built in a worker thread, so a server that has just started never stalls on it', async () => {
+  const { loadGazetteer } = await import('../../src/herd/places/gazetteer.js');
+  const gazetteer = await loadGazetteer();
+  // On the main thread the build stops every request for some 400 ms (it did under tsx, where the worker failed to load).
+  assert.equal(gazetteer.builtIn, 'worker');
+  assert.ok(gazetteer.size > 100_000);
+});

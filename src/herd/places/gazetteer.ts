@@ -73,7 +73,11 @@ export class Gazetteer {
   readonly #packed: PackedGazetteer;
   readonly #index: KDBush;
 
-  constructor(packed: PackedGazetteer) {
+  constructor(
+    packed: PackedGazetteer,
+    /** Where it was built: the main thread only when no worker could start (a stall of some 400 ms). */
+    readonly builtIn: 'worker' | 'main thread',
+  ) {
     this.#packed = packed;
     this.#index = KDBush.from(packed.index);
   }
@@ -101,8 +105,8 @@ let loading: Promise<Gazetteer> | undefined;
 /** Loads the gazetteer once per process; every caller shares it. */
 export function loadGazetteer(): Promise<Gazetteer> {
   loading ??= buildInWorker()
-    .catch(() => buildOnMainThread())
-    .then((packed) => new Gazetteer(packed))
+    .then((packed) => new Gazetteer(packed, 'worker'))
+    .catch(async () => new Gazetteer(await buildOnMainThread(), 'main thread'))
     .catch((err: unknown) => {
       loading = undefined;
       throw err;
@@ -110,11 +114,19 @@ export function loadGazetteer(): Promise<Gazetteer> {
   return loading;
 }
 
+/** The worker file sits beside this one: .js once built, .ts under tsx (tests, development). */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./gazetteer-worker.js', import.meta.url));
+  // On Node 20 a worker does not get tsx's loader from `--import tsx`, so the .ts file would fail to
+  // load, and the fallback would build on the main thread: a stall of about 400 ms soon after start.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./gazetteer-worker.ts', import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`, { eval: true });
+}
+
 function buildInWorker(): Promise<PackedGazetteer> {
-  // The worker file sits beside this one, .ts under tsx and .js once built.
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(`./gazetteer-worker${extension}`, import.meta.url));
+    const worker = startWorker();
     // A server stopped before the load ends must not be kept alive by it.
     worker.unref();
     worker.once('message', (packed: PackedGazetteer) => {
