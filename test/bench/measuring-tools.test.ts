@@ -63,3 +63,24 @@ test('bench/originals.ts --rate: refuses a rate that is not above 0; the open lo
   assert.equal(run.errors, 0, run.firstError);
   assert.ok(run.requests >= 1 && run.requests <= 50, `${run.requests} requests`);
 });
+
+test('bench/originals.ts --rate: a stalled system is charged for every request that fell due during the stall', async (t) => {
+  const { runLoad } = await import('../../bench/originals-load.js');
+  const { startLineServer } = await import('../../src/common/line-server.js');
+  let first = true;
+  // The first request is held past the end of the run; the one worker can send nothing else meanwhile.
+  const handle = () => {
+    if (!first) return 'ok\n';
+    first = false;
+    return new Promise<string>((resolve) => setTimeout(() => resolve('ok\n'), 600));
+  };
+  const server = await startLineServer({ name: 'stall test', host: '127.0.0.1', port: 0, handle, onLineTooLong: () => undefined });
+  t.after(() => server.close());
+  const system = { label: 'pibl' as const, pids: [], port: () => server.port, line: () => 'x', classify: (a: string) => (a === 'ok' ? ('ok' as const) : ('error' as const)) };
+  const run = await runLoad('stall', system, 1, { connections: 1, durationMs: 500, maxRequests: 10_000, rate: 100 }, { n: 0 });
+  assert.equal(run.errors, 0, run.firstError);
+  // All 50 slots were due before the deadline: each is sent and timed from when it was due.
+  assert.equal(run.requests, 50);
+  const late = run.latencies.slice(1);
+  assert.ok(late.every((ms) => ms >= 100), `requests due during the stall were timed from their due time: ${late.slice(0, 5).map((ms) => ms.toFixed(0))} ms`);
+});
