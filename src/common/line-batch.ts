@@ -35,11 +35,6 @@ export class LineBatch {
     if (this.atExit) writtenAtExit(this);
   }
 
-  /** Lines waiting for the next write. */
-  get pending(): number {
-    return this.#lines.length;
-  }
-
   push(line: string): void {
     this.#lines.push(line);
     this.#bytes += line.length;

@@ -92,16 +92,14 @@ export function weighted<B extends Balanceable>(): Strategy<B> {
       if (!previous?.has(b)) due.set(b, now + 1 / b.weight);
     });
   });
+  const nextTurn = (chosen: B) => {
+    now = due.get(chosen)!;
+    due.set(chosen, now + 1 / chosen.weight);
+  };
   return {
     name: 'weighted',
     pick(candidates, exclude) {
-      const heap = schedule.over(candidates);
-      const chosen = heap.first(exclude?.size ? (b) => exclude.has(b) : undefined);
-      if (!chosen) return undefined;
-      now = due.get(chosen)!;
-      due.set(chosen, now + 1 / chosen.weight);
-      heap.update(chosen);
-      return chosen;
+      return schedule.take(candidates, exclude, nextTurn);
     },
   };
 }
@@ -122,15 +120,11 @@ export function leastLoaded<B extends Balanceable>(): Strategy<B> & { changed(b:
         ? (a.load ?? 0) < (b.load ?? 0)
         : (lastPicked.get(a) ?? 0) < (lastPicked.get(b) ?? 0);
   const schedule = new Schedule<B>(before);
+  const markPicked = (chosen: B) => void lastPicked.set(chosen, ++picks);
   return {
     name: 'least_loaded',
     pick(candidates, exclude) {
-      const heap = schedule.over(candidates);
-      const chosen = heap.first(exclude?.size ? (b) => exclude.has(b) : undefined);
-      if (!chosen) return undefined;
-      lastPicked.set(chosen, ++picks);
-      heap.update(chosen);
-      return chosen;
+      return schedule.take(candidates, exclude, markPicked);
     },
     changed(b) {
       schedule.current?.update(b);
@@ -153,7 +147,21 @@ class Schedule<B> {
     private readonly prepare?: (list: readonly B[], previous: IndexedHeap<B> | null) => void,
   ) {}
 
-  over(list: readonly B[]): IndexedHeap<B> {
+  /**
+   * The first of `list` in order that `exclude` does not hold; `advance`
+   * changes its key (its next turn, when it was picked), and its place in
+   * the heap follows.
+   */
+  take(list: readonly B[], exclude: ReadonlySet<B> | undefined, advance: (chosen: B) => void): B | undefined {
+    const heap = this.over(list);
+    const chosen = heap.first(exclude?.size ? (b) => exclude.has(b) : undefined);
+    if (chosen === undefined) return undefined;
+    advance(chosen);
+    heap.update(chosen);
+    return chosen;
+  }
+
+  private over(list: readonly B[]): IndexedHeap<B> {
     if (list !== this.list || !this.current) {
       this.prepare?.(list, this.current);
       this.current = new IndexedHeap(this.before, list);

@@ -44,19 +44,18 @@ export async function startBalancer(options: BalancerOptions): Promise<Service> 
   // Rebuilt only when a node's health flips, so a request scans nothing.
   let healthy: KvUpstream[] | null = null;
   for (const u of upstreams) u.onHealthChange = () => (healthy = null);
+  const healthyNodes = () => (healthy ??= upstreams.filter((u) => u.healthy));
   const indexOf = new Map(upstreams.map((u, i) => [u, i]));
   let lastPicked = 0;
 
   const forward = async (line: string): Promise<string> => {
     const tried = new Set<KvUpstream>();
-    healthy ??= upstreams.filter((u) => u.healthy);
-    if (healthy.length === 0) return encodeAnswer({ status: KV_STATUS.NO_HEALTHY_PROXY, data: null });
+    if (healthyNodes().length === 0) return encodeAnswer({ status: KV_STATUS.NO_HEALTHY_PROXY, data: null });
     let lastError = '';
     // Each node is tried at most once per request, so this ends.
     for (;;) {
       // A failure below may change health, and with it the list.
-      healthy ??= upstreams.filter((u) => u.healthy);
-      const upstream = strategy.pick(healthy, tried);
+      const upstream = strategy.pick(healthyNodes(), tried);
       if (!upstream) break;
       tried.add(upstream);
       lastPicked = indexOf.get(upstream)!;
