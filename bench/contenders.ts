@@ -37,6 +37,20 @@ export interface Lineup {
 /** `pass`: the cache on but nothing storable (ttl = 0, and the backend's /fixed/1k gives no freshness or validator). */
 export type GatewayMode = 'off' | 'pass' | 'hits';
 
+/**
+ * The gateway's rows: its cache mode, and how the load runs against it.
+ * The bench and bench/profile.ts both read them here.
+ */
+export const GATEWAY_ROWS = {
+  'gateway-miss': { mode: 'off', load: {} },
+  // Cache on, the same URL and answer as gateway-miss but never storable: what the cache layer adds to a miss.
+  'gateway-cached-miss': { mode: 'pass', load: {} },
+  // Cache on, every request a URL never seen: the cost of fetching and storing each answer.
+  'gateway-cold': { mode: 'hits', load: { uniquePaths: true } },
+  'gateway-hit': { mode: 'hits', load: { hitHeader: 'x-cache' } },
+} as const satisfies Record<string, { mode: GatewayMode; load: Pick<Contender, 'uniquePaths' | 'hitHeader'> }>;
+export type GatewayRow = keyof typeof GATEWAY_ROWS;
+
 export function gatewayIni(backends: number[], mode: GatewayMode): string {
   return [
     'host = 127.0.0.1',
@@ -80,23 +94,10 @@ export async function startLineup(dir: string, names: HttpScenarioName[], log: (
   if (wanted.has('direct')) {
     contenders.push({ name: 'direct', url: url(ports[0]!), pids: () => [backends[0]!.child.pid], cpuOf: 'backend b1' });
   }
-  if (wanted.has('gateway-miss')) {
-    const gw = await startGateway(dir, 'gateway-miss', ports, 'off');
-    contenders.push({ name: 'gateway-miss', url: url(gw.port), pids: () => [gw.child.pid], cpuOf: 'gateway' });
-  }
-  if (wanted.has('gateway-cached-miss')) {
-    // Cache on, the same URL and answer as gateway-miss but never storable: what the cache layer adds to a miss.
-    const gw = await startGateway(dir, 'gateway-cached-miss', ports, 'pass');
-    contenders.push({ name: 'gateway-cached-miss', url: url(gw.port), pids: () => [gw.child.pid], cpuOf: 'gateway' });
-  }
-  if (wanted.has('gateway-cold')) {
-    // Cache on, every request a URL never seen: the cost of fetching and storing each answer.
-    const gw = await startGateway(dir, 'gateway-cold', ports, 'hits');
-    contenders.push({ name: 'gateway-cold', url: url(gw.port), pids: () => [gw.child.pid], cpuOf: 'gateway', uniquePaths: true });
-  }
-  if (wanted.has('gateway-hit')) {
-    const gw = await startGateway(dir, 'gateway-hit', ports, 'hits');
-    contenders.push({ name: 'gateway-hit', url: url(gw.port), pids: () => [gw.child.pid], cpuOf: 'gateway', hitHeader: 'x-cache' });
+  for (const [name, row] of Object.entries(GATEWAY_ROWS) as [GatewayRow, (typeof GATEWAY_ROWS)[GatewayRow]][]) {
+    if (!wanted.has(name)) continue;
+    const gw = await startGateway(dir, name, ports, row.mode);
+    contenders.push({ name, url: url(gw.port), pids: () => [gw.child.pid], cpuOf: 'gateway', ...row.load });
   }
   if (nginxWanted(names, 'nginx') || nginxWanted(names, 'nginx-auto')) {
     const version = nginxVersion();

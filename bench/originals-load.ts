@@ -94,8 +94,9 @@ export interface LoadShape {
    * Requests per second, sent on a fixed schedule (open loop), or undefined
    * to send the next as soon as one ends (closed loop, the system's ceiling).
    * A closed loop compares throughput; its latencies are those of a system
-   * at saturation, so a faster system shows longer queues at a higher rate.
-   * At one rate for both, latencies compare like for like.
+   * at saturation, and a system that drops connections shows its slowest
+   * requests as errors, not in its percentiles. At one rate for both,
+   * latencies compare like for like.
    */
   rate?: number;
 }

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { checkContender, PATH, startBackends, startGateway } from './contenders.js';
+import { checkContender, GATEWAY_ROWS, PATH, startBackends, startGateway, type GatewayRow } from './contenders.js';
 import { formatProfileSummary, readProfile, summariseProfile } from './cpuprofile.js';
 import { cpuMs } from './cpu.js';
 import { loadGenerator } from './load.js';
@@ -60,15 +60,15 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const generator = loadGenerator(values.tool as ToolChoice);
-    const name = values.hit ? 'gateway-hit' : values['cached-miss'] ? 'gateway-cached-miss' : values.cold ? 'gateway-cold' : 'gateway-miss';
-    const uniquePaths = Boolean(values.cold);
+    const name: GatewayRow = values.hit ? 'gateway-hit' : values['cached-miss'] ? 'gateway-cached-miss' : values.cold ? 'gateway-cold' : 'gateway-miss';
+    const { mode, load: row } = GATEWAY_ROWS[name];
+    const uniquePaths = 'uniquePaths' in row && row.uniquePaths;
     const backends = await startBackends(dir);
-    const mode = values.hit || values.cold ? 'hits' : values['cached-miss'] ? 'pass' : 'off';
     if (values.perf && !perfVersion()) throw new Error('--perf needs Linux perf (apt-get install linux-perf)');
     const nodeArgs = values.perf ? PERF_NODE_ARGS : ['--cpu-prof', `--cpu-prof-dir=${out}`];
     const gateway = await startGateway(dir, name, backends.map((b) => b.port), mode, nodeArgs);
     const url = `http://${HOST}:${gateway.port}${PATH}`;
-    const problem = await checkContender({ name, url, pids: () => [gateway.child.pid], cpuOf: 'gateway', hitHeader: values.hit ? 'x-cache' : undefined });
+    const problem = await checkContender({ name, url, pids: () => [gateway.child.pid], cpuOf: 'gateway', hitHeader: 'hitHeader' in row ? row.hitHeader : undefined });
     if (problem) log(`profile: warning: ${problem}`);
     await generator.run({ url, connections, durationMs: 1_000, uniquePaths });
     if (values.perf) {
