@@ -1,6 +1,8 @@
+import { maxHeaderSize } from 'node:http';
 import { Pool } from 'undici';
 import { BalancedTarget } from '../common/balanced-target.js';
 import type { BackendConfig } from '../config/types.js';
+import { BackendClient } from './backend-client/backend-client.js';
 
 export interface PoolTimeouts {
   connectTimeoutMs: number;
@@ -20,8 +22,10 @@ export class Backend extends BalancedTarget {
   readonly priority: number;
   readonly weight: number;
   readonly address: string;
-  /** Keep-alive connections to this backend. */
+  /** Keep-alive connections to this backend for requests with a body, the cache's own requests and probes. */
   readonly pool: Pool;
+  /** Keep-alive connections to this backend for the proxy's requests without a body (the hot path). */
+  readonly client: BackendClient;
   healthy = true;
   requests = 0;
   failures = 0;
@@ -44,6 +48,17 @@ export class Backend extends BalancedTarget {
       bodyTimeout: timeouts.idleTimeoutMs,
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
+    });
+    this.client = new BackendClient({
+      host: config.host,
+      port: config.port,
+      connections: 256,
+      connectTimeoutMs: timeouts.connectTimeoutMs,
+      headersTimeoutMs: timeouts.firstByteTimeoutMs,
+      bodyTimeoutMs: timeouts.idleTimeoutMs,
+      keepAliveTimeoutMs: 30_000,
+      // undici's default, node's --max-http-header-size.
+      maxHeaderBytes: maxHeaderSize,
     });
   }
 
@@ -97,10 +112,10 @@ export class BackendPool {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.all.map((b) => b.pool.close()));
+    await Promise.allSettled(this.all.flatMap((b) => [b.pool.close(), b.client.close()]));
   }
 
   destroy(): Promise<unknown> {
-    return Promise.allSettled(this.all.map((b) => b.pool.destroy()));
+    return Promise.allSettled(this.all.flatMap((b) => [b.pool.destroy(), b.client.destroy()]));
   }
 }

@@ -6,7 +6,7 @@ import { clientGone, type Upstream } from './upstream.js';
 import type { BodyTap, HeadListener, ProxyContext, ProxyResponse } from './upstream-types.js';
 
 /**
- * The uncached proxy path: one undici dispatch per attempt whose handler
+ * The uncached proxy path: one dispatch per attempt whose handler
  * writes straight into the client's response, with backpressure both ways
  * (a slow client pauses the backend read). No intermediate stream, no
  * AbortController: this is the hottest code in the gateway (see
@@ -17,10 +17,10 @@ export function forward(ctx: ProxyContext, upstream: Upstream, onHead?: HeadList
   return upstream.send(ctx.method, (backend, release) => {
     ctx.backend = backend.name;
     return new Promise<void>((resolve, reject) => {
-      backend.pool.dispatch(
-        { method: ctx.method as Dispatcher.HttpMethod, path: ctx.path, headers: ctx.upstreamHeaders, body },
-        new ResponseWriter(res, resolve, reject, release, onHead),
-      );
+      const writer = new ResponseWriter(res, resolve, reject, release, onHead);
+      // A request without a body takes the gateway's own client; one with a body streams it through undici.
+      if (body === null) backend.client.dispatch({ method: ctx.method, path: ctx.path, headers: ctx.upstreamHeaders }, writer);
+      else backend.pool.dispatch({ method: ctx.method as Dispatcher.HttpMethod, path: ctx.path, headers: ctx.upstreamHeaders, body }, writer);
     });
   });
 }

@@ -132,5 +132,6 @@ function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   const code = errorCode(err);
   if (TIMEOUT_CODES.has(code)) return gatewayTimeout(`backend timed out (${code})`, err);
+  if ((err as Error)?.name === 'HTTPParserError') return badGateway(`backend sent a malformed answer (HTTPParserError ${code}: ${(err as Error).message})`, err);
   return badGateway(`backend failed (${code})`, err);
 }

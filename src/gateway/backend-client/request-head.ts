@@ -1,0 +1,43 @@
+import { clientError } from './errors.js';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/** RFC 9110 §5.6.2 token, for method and field names. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** No control character but HTAB (undici's headerCharRegex): CR or LF in a value would split the request. */
+const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+/** undici's check of a request path: printable, no space. */
+const INVALID_PATH = /[^\u0021-\u00ff]/;
+/** RFC 9110 §8.6: a request of these methods without a body still says so, as undici does. */
+const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * The request head sent to a backend, as one string: the request line,
+ * Host (the client's, else the backend's address), `connection:
+ * keep-alive`, then the given fields in order, a repeated one on a line per
+ * value. Refuses (UND_ERR_INVALID_ARG, which the gateway answers with a
+ * 400) a method, path, name or value that could not be sent as it is.
+ */
+export function requestHead(method: string, path: string, headers: Headers, defaultHost: string): string {
+  if (!TOKEN.test(method)) throw clientError('UND_ERR_INVALID_ARG', 'invalid request method');
+  if (INVALID_PATH.test(path)) throw clientError('UND_ERR_INVALID_ARG', 'invalid request path');
+  const host = headers.host;
+  if (Array.isArray(host)) throw clientError('UND_ERR_INVALID_ARG', 'more than one host header');
+  let head = `${method} ${path} HTTP/1.1\r\nhost: ${typeof host === 'string' ? value('host', host) : defaultHost}\r\nconnection: keep-alive\r\n`;
+  let hasLength = false;
+  for (const name in headers) {
+    const field = headers[name];
+    if (field === undefined || name === 'host') continue;
+    if (!TOKEN.test(name)) throw clientError('UND_ERR_INVALID_ARG', `invalid header name ${JSON.stringify(name)}`);
+    if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
+    if (typeof field === 'string') head += `${name}: ${value(name, field)}\r\n`;
+    else for (const one of field) head += `${name}: ${value(name, one)}\r\n`;
+  }
+  if (!hasLength && PAYLOAD_METHODS.has(method)) head += 'content-length: 0\r\n';
+  return `${head}\r\n`;
+}
+
+function value(name: string, text: string): string {
+  if (INVALID_VALUE.test(text)) throw clientError('UND_ERR_INVALID_ARG', `invalid ${name} header`);
+  return text;
+}
