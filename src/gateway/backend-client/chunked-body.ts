@@ -24,7 +24,7 @@ const enum State {
 /**
  * Decodes a chunked body (RFC 9112 §7.1) as it arrives, handing on the
  * data as slices of the buffers it was given (no copy). Strict: a size is
- * hex digits, optionally followed by whitespace and `;extensions`; every
+ * hex digits, optionally followed by `;extensions`; every
  * line ends in CRLF; a chunk's data is followed by CRLF. Extensions and
  * trailer fields are read and dropped (a proxy may discard trailers,
  * RFC 9110 §6.5.1), within limits.
@@ -74,8 +74,8 @@ export class ChunkedBody {
             throw parserError('HPE_INVALID_CHUNK_SIZE', 'invalid chunk size');
           } else if (c === 0x0d) {
             this.state = State.SizeLf;
-          } else if (c === 0x3b || c === 0x20 || c === 0x09) {
-            // BWS before the `;` of an extension (RFC 9112 §7.1.1).
+          } else if (c === 0x3b) {
+            // RFC 9112 §7.1.1 allows whitespace before the `;`; llhttp does not, nor does this.
             this.state = State.Extension;
           } else throw parserError('HPE_INVALID_CHUNK_SIZE', 'invalid chunk size');
           i++;
