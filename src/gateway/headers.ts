@@ -86,16 +86,17 @@ export function upstreamRequestHeaders(req: ProxyRequest, info: ForwardInfo): He
   return headers;
 }
 
-/** A backend's header fields without the hop-by-hop ones; lower-case names. */
+/**
+ * A backend's header fields without the hop-by-hop ones. The names come
+ * lower-case, as both backend clients (undici and ./backend-client) give them.
+ */
 export function endToEndHeaders(upstream: Record<string, string | string[] | undefined>): HeaderMap {
   const named = connectionNamed(upstream.connection);
   const headers: HeaderMap = {};
   for (const name in upstream) {
     const value = upstream[name];
-    if (value === undefined) continue;
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || named?.has(lower)) continue;
-    headers[lower] = value;
+    if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name)) continue;
+    headers[name] = value;
   }
   return headers;
 }

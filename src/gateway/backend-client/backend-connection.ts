@@ -33,6 +33,14 @@ const enum Phase {
   Closed,
 }
 
+/**
+ * Every connection reads into this one buffer (net's `onread`): no
+ * allocation per read and no stream machinery between the socket and the
+ * parser. It is overwritten by the next read, so whatever outlives a read
+ * (a partial head, the body chunks handed on) is copied out of it first.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 /** undici's keepAliveTimeoutThreshold: a backend's Keep-Alive hint is trusted to within this much. */
 const HINT_MARGIN_MS = 1_000;
 
@@ -65,9 +73,8 @@ export class BackendConnection implements ExchangeHost {
   ) {
     this.keepAliveMs = settings.keepAliveTimeoutMs;
     this.deadline = performance.now() + settings.connectTimeoutMs;
-    this.socket = connect({ host: settings.host, port: settings.port, noDelay: true });
+    this.socket = connect({ host: settings.host, port: settings.port, noDelay: true, onread: { buffer: READ_BUFFER, callback: this.onRead } });
     this.socket.on('connect', this.onConnect);
-    this.socket.on('data', this.onData);
     this.socket.on('end', this.onEnd);
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
@@ -146,7 +153,13 @@ export class BackendConnection implements ExchangeHost {
     }
   };
 
-  private readonly onData = (chunk: Buffer): void => {
+  /** True: go on reading (pausing is the exchange's pause()). */
+  private readonly onRead = (bytes: number, buffer: Uint8Array): boolean => {
+    this.received((buffer as Buffer).subarray(0, bytes));
+    return true;
+  };
+
+  private received(chunk: Buffer): void {
     const exchange = this.exchange;
     if (exchange === null) {
       // Unasked bytes on an idle connection: never use it again.
@@ -164,7 +177,7 @@ export class BackendConnection implements ExchangeHost {
         throw err;
       }
     }
-  };
+  }
 
   private read(exchange: Exchange, chunk: Buffer): void {
     let buffer = chunk;
@@ -177,7 +190,8 @@ export class BackendConnection implements ExchangeHost {
       for (;;) {
         const head = parseResponseHead(buffer, at, this.settings.maxHeaderBytes, exchange.method);
         if (head === null) {
-          if (at < buffer.length) this.partial = at === 0 ? buffer : buffer.subarray(at);
+          // A copy: the read buffer is reused.
+          if (at < buffer.length) this.partial = Buffer.from(buffer.subarray(at));
           return;
         }
         at += head.size;
@@ -216,7 +230,7 @@ export class BackendConnection implements ExchangeHost {
         if (available === 0) return;
         const take = Math.min(available, this.remaining);
         this.remaining -= take;
-        this.deliver(exchange, at === 0 && take === buffer.length ? buffer : buffer.subarray(at, at + take));
+        this.deliver(exchange, buffer.subarray(at, at + take));
         if (this.remaining === 0 && this.exchange === exchange) this.complete(exchange, available > take);
         return;
       }
@@ -227,14 +241,15 @@ export class BackendConnection implements ExchangeHost {
         return;
       }
       case 'close':
-        if (available > 0) this.deliver(exchange, at === 0 ? buffer : buffer.subarray(at));
+        if (available > 0) this.deliver(exchange, buffer.subarray(at));
     }
   }
 
   private deliver(exchange: Exchange, data: Buffer): void {
     if (this.exchange !== exchange) return;
     if (!exchange.paused) this.deadline = performance.now() + this.settings.bodyTimeoutMs;
-    exchange.handler.onResponseData?.(exchange, data);
+    // The handler may keep the chunk (a queued write, the cache's copy): it gets its own, out of the read buffer.
+    exchange.handler.onResponseData?.(exchange, Buffer.from(data));
   }
 
   /** The answer is whole. `extra`: bytes came after it, so the connection is not used again. */

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { FastLane } from '../../src/gateway/front/fast-lane.js';
+
+/** Sends one GET on a new connection; resolves with what came back and when the connection ended, in ms. */
+function exchange(port: number, path: string): Promise<{ text: string; endedAfterMs: number }> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    let text = '';
+    const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`));
+    socket.on('data', (d) => {
+      text += d.toString('latin1');
+      if (text.includes('\r\n\r\n')) socket.destroy();
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => resolve({ text, endedAfterMs: performance.now() - started }));
+  });
+}
+
+test('a request in flight may be silent for idle_timeout even when that is longer than the keep-alive timeout, and no longer', async (t) => {
+  const server = createServer();
+  // keep-alive 0 ms + node's 1 s margin: the socket's own timeout is 1 s; idle_timeout 2.5 s.
+  new FastLane(server, {
+    maxHeadBytes: 8192,
+    keepAliveTimeoutMs: 0,
+    idleTimeoutMs: 2_500,
+    headersTimeoutMs: 5_000,
+    leaveToNode: () => false,
+    serve(req, res) {
+      const delay = Number(req.url.slice(1));
+      setTimeout(() => {
+        if (!res.destroyed) res.writeHead(200, { 'content-length': '0' }).end();
+      }, delay);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const port = (server.address() as AddressInfo).port;
+  const [slow, tooSlow] = await Promise.all([exchange(port, '/1800'), exchange(port, '/4000')]);
+  assert.match(slow.text, /^HTTP\/1\.1 200/, 'answered after 1.8 s: past the keep-alive timeout, within idle_timeout');
+  assert.equal(tooSlow.text, '', 'no answer: the connection closed first');
+  assert.ok(tooSlow.endedAfterMs >= 2_400 && tooSlow.endedAfterMs < 3_900, `closed at idle_timeout (after ${Math.round(tooSlow.endedAfterMs)} ms)`);
+});
