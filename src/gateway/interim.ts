@@ -51,5 +51,6 @@ export function relayInterim(res: ProxyResponse, status: number, headers: Record
     }
   }
   if (lean) lean.writeInterim(`${head}\r\n`);
-  else socket!.write(`${head}\r\n`);
+  // Latin-1, as node writes heads: a byte of obs-text in a value stays that byte.
+  else socket!.write(`${head}\r\n`, 'latin1');
 }

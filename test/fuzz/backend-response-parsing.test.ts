@@ -47,6 +47,9 @@ const FIELDS = [
   'x-c@t: v',
   'x-semi: a;b=c',
 ];
+const NO_BODY_STATUS_LINES = ['HTTP/1.1 204 No Content', 'HTTP/1.1 304 Not Modified'];
+const EXTENSIONS = [';name=value', ';a', ';a=b;c', ';a="b c"', ';a="q\\"s"', ';', ';@@@', ';a=', ';a="open', ';\x80', ';a=b c'];
+const TRAILERS = ['x-trailer: t', 'x-trailer:t', 'no colon', 'bad name: v', ' folded', 'content-length: 9', 'x-t: a\x7fb'];
 const LENGTHS = (n: number) => [`${n}`, ` ${n} `, `+${n}`, `0x${n.toString(16)}`, `${n}, ${n}`, `-1`, `${n}.0`, ''];
 
 /** A small deterministic generator, so that a failure names a case that can be run again. */
@@ -61,10 +64,18 @@ function random(seed: number): () => number {
   };
 }
 
-function makeCase(seed: number): string {
+interface Case {
+  method: 'GET' | 'HEAD';
+  text: string;
+}
+
+function makeCase(seed: number): Case {
   const r = random(seed);
   const pick = <T>(list: T[]): T => list[Math.floor(r() * list.length)]!;
-  const lines = [r() < 0.85 ? 'HTTP/1.1 200 OK' : pick(STATUS_LINES)];
+  // Answers without a body (HEAD, 204, 304) still carry framing fields, which must be read as strictly.
+  const bodiless = r() < 0.15;
+  const method = bodiless && r() < 0.5 ? 'HEAD' : 'GET';
+  const lines = [bodiless && method === 'GET' ? pick(NO_BODY_STATUS_LINES) : r() < 0.85 ? 'HTTP/1.1 200 OK' : pick(STATUS_LINES)];
   const fieldCount = Math.floor(r() * 4);
   for (let i = 0; i < fieldCount; i++) lines.push(r() < 0.6 ? pick(FIELDS.slice(0, 6)) : pick(FIELDS));
   const body = 'x'.repeat(Math.floor(r() * 40));
@@ -81,9 +92,9 @@ function makeCase(seed: number): string {
     lines.push('transfer-encoding: gzip');
   }
   // Now and then a line ends in a bare LF or CR.
-  let head = '';
+  let head = r() < 0.02 ? '\r\n' : '';
   for (const line of lines) head += line + (r() < 0.04 ? pick(['\n', '\r']) : '\r\n');
-  return `${head}${r() < 0.03 ? '\n' : '\r\n'}${payload}`;
+  return { method, text: `${head}${r() < 0.03 ? '\n' : '\r\n'}${bodiless ? '' : payload}` };
 }
 
 function chunked(body: string, r: () => number, pick: <T>(list: T[]) => T): string {
@@ -91,23 +102,24 @@ function chunked(body: string, r: () => number, pick: <T>(list: T[]) => T): stri
   let at = 0;
   while (at < body.length) {
     const size = Math.min(body.length - at, 1 + Math.floor(r() * 15));
-    const sizeText = r() < 0.85 ? size.toString(16) : pick([size.toString(16).toUpperCase(), `${size.toString(16)};ext=1`, `${size.toString(16)} ;ext`, ` ${size.toString(16)}`, `${size.toString(16)}g`, `0${size.toString(16)}`]);
+    const hex = size.toString(16);
+    const sizeText = r() < 0.8 ? hex : r() < 0.5 ? hex + pick(EXTENSIONS) : pick([hex.toUpperCase(), `${hex} ;ext`, ` ${hex}`, `${hex}g`, `0${hex}`, `0000000000000${hex}`]);
     out += `${sizeText}\r\n${body.slice(at, at + size)}${r() < 0.95 ? '\r\n' : pick(['\n', '', 'xx\r\n'])}`;
     at += size;
   }
   out += r() < 0.9 ? '0\r\n' : pick(['0;end\r\n', '00\r\n', '0\n']);
-  if (r() < 0.2) out += r() < 0.8 ? 'x-trailer: t\r\n' : 'x-trailer: t\n';
+  if (r() < 0.25) out += r() < 0.85 ? `${pick(TRAILERS)}\r\n` : 'x-trailer: t\n';
   return `${out}\r\n`;
 }
 
 type Outcome = { ok: true; status: number; headers: Record<string, unknown>; body: string } | { ok: false; error: string };
 
 test('the backend client reads no answer llhttp would refuse, and reads the others as llhttp does', { timeout: 120_000 }, async (t) => {
-  const cases = Array.from({ length: 1500 }, (_, i) => makeCase(i + 1));
+  const cases = Array.from({ length: 2000 }, (_, i) => makeCase(i + 1));
   // Each request names its case; the backend writes that case's bytes and closes.
   const backend = await rawBackend((head, socket) => {
     const index = Number(head.split(' ')[1]!.slice(1));
-    socket.end(Buffer.from(cases[index]!, 'latin1'));
+    socket.end(Buffer.from(cases[index]!.text, 'latin1'));
   });
   const ours = clientFor(backend.port, { headersTimeoutMs: 2_000, bodyTimeoutMs: 2_000 });
   const undici = new Client(`http://127.0.0.1:${backend.port}`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
@@ -120,15 +132,18 @@ test('the backend client reads no answer llhttp would refuse, and reads the othe
   let accepted = 0;
   let stricter = 0;
   for (let i = 0; i < cases.length; i++) {
-    const mine: Outcome = await send(ours, { path: `/${i}` }).then(
+    const { method, text: bytes } = cases[i]!;
+    const mine: Outcome = await send(ours, { method, path: `/${i}` }).then(
       (a) => ({ ok: true as const, status: a.statuses.at(-1)!, headers: a.headers, body: a.body }),
       (err: Error) => ({ ok: false as const, error: `${err.name} ${(err as { code?: string }).code}: ${err.message}` }),
     );
-    const theirs: Outcome = await undici.request({ method: 'GET', path: `/${i}`, headers: { host: 'x' } }).then(
-      async (res) => ({ ok: true as const, status: res.statusCode, headers: res.headers, body: await res.body.text() }),
+    const theirs: Outcome = await undici.request({ method, path: `/${i}`, headers: { host: 'x' } }).then(
+      async (res) => ({ ok: true as const, status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()).toString('latin1') }),
       (err: Error) => ({ ok: false as const, error: `${err.name}: ${err.message}` }),
     ).catch((err: Error) => ({ ok: false as const, error: `${err.name}: ${err.message}` }));
-    const text = JSON.stringify(cases[i]);
+    const text = `${method} ${JSON.stringify(bytes)}`;
+    // undici's request() also checks a body against its Content-Length after parsing, on a 204 too: not llhttp's verdict.
+    if (!theirs.ok && theirs.error.startsWith('ResponseContentLengthMismatchError')) continue;
     if (mine.ok) {
       accepted++;
       assert.ok(theirs.ok, `case ${i + 1} ${text}: the client accepted what llhttp refused (${(theirs as { error: string }).error})`);
@@ -137,7 +152,7 @@ test('the backend client reads no answer llhttp would refuse, and reads the othe
       assert.equal(mine.body, theirs.body, `case ${i + 1} ${text}: body`);
     } else if (theirs.ok) {
       stricter++;
-      assert.ok(STRICTER.some((reason) => reason.test(cases[i]!)), `case ${i + 1} ${text}: refused (${mine.error}) what llhttp reads, for no listed reason`);
+      assert.ok(STRICTER.some((reason) => reason.test(bytes)), `case ${i + 1} ${text}: refused (${mine.error}) what llhttp reads, for no listed reason`);
     }
   }
   t.diagnostic(`${cases.length} answers: ${accepted} read alike, ${stricter} refused where llhttp reads them (listed reasons), the rest refused by both`);
@@ -154,6 +169,8 @@ function withoutTrailingWhitespace(headers: Record<string, unknown>): Record<str
 const STRICTER: RegExp[] = [
   // A version other than 1.0 or 1.1 on an HTTP/1.1 connection (llhttp reads any digit.digit).
   /^HTTP\/(?!1\.[01] )/,
+  // An empty line before the status line (RFC 9112 §2.2 asks servers, not clients, to skip one).
+  /^\r\n/,
   // A control character in the reason phrase, which RFC 9112 §4 leaves out of reason-phrase.
   /^[^\r\n]*[\x00-\x08\x0a-\x1f\x7f][^\r\n]*\r\n/,
 ];

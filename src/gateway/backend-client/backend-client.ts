@@ -38,7 +38,7 @@ export class BackendClient implements ConnectionOwner, ExchangeHost {
   private readonly defaultHost: string;
   private closing = false;
   private destroyed = false;
-  private onEmpty: (() => void) | null = null;
+  private onEmpty: (() => void)[] = [];
 
   constructor(private readonly options: BackendClientOptions) {
     // Timeouts are checked to within about a quarter of the shortest, and at least once a second.
@@ -60,7 +60,7 @@ export class BackendClient implements ConnectionOwner, ExchangeHost {
       exchange.fail(err as Error);
       return true;
     }
-    const connection = this.idle.pop();
+    const connection = this.takeIdle();
     if (connection !== undefined) connection.start(exchange);
     else if (this.connections.size < this.options.connections) this.open().start(exchange);
     else {
@@ -83,7 +83,8 @@ export class BackendClient implements ConnectionOwner, ExchangeHost {
     this.destroyed = true;
     this.closing = true;
     for (const exchange of this.waiting.splice(0)) exchange.fail(clientError('UND_ERR_DESTROYED', 'the backend client was destroyed'));
-    for (const connection of this.connections) connection.close();
+    const reason = clientError('UND_ERR_DESTROYED', 'the backend client was destroyed');
+    for (const connection of this.connections) connection.close(reason);
     return this.whenEmpty();
   }
 
@@ -104,7 +105,7 @@ export class BackendClient implements ConnectionOwner, ExchangeHost {
     if (this.connections.size === 0) {
       if (this.sweep) clearInterval(this.sweep);
       this.sweep = null;
-      if (this.waiting.length === 0) this.onEmpty?.();
+      if (this.waiting.length === 0) for (const resolve of this.onEmpty.splice(0)) resolve();
     }
   }
 
@@ -116,6 +117,23 @@ export class BackendClient implements ConnectionOwner, ExchangeHost {
 
   pauseExchange(): void {}
   resumeExchange(): void {}
+
+  /**
+   * The most recently used idle connection that can still be used: one the
+   * client closed this turn (unasked bytes, the backend's FIN) is still
+   * listed until its socket's close event, and one past its keep-alive time
+   * may not have met the sweep yet.
+   */
+  private takeIdle(): BackendConnection | undefined {
+    let now = -1;
+    for (let connection = this.idle.pop(); connection !== undefined; connection = this.idle.pop()) {
+      if (!connection.idle) continue;
+      if (now < 0) now = performance.now();
+      if (connection.usableAt(now)) return connection;
+      connection.close();
+    }
+    return undefined;
+  }
 
   private nextWaiting(): Exchange | undefined {
     const next = this.waiting.shift();
@@ -140,8 +158,6 @@ export class BackendClient implements ConnectionOwner, ExchangeHost {
 
   private whenEmpty(): Promise<void> {
     if (this.connections.size === 0 && this.waiting.length === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.onEmpty = resolve;
-    });
+    return new Promise((resolve) => this.onEmpty.push(resolve));
   }
 }

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { ChunkedBody } from './chunked-body.js';
-import { clientError, parserError } from './errors.js';
+import { clientError, HTTPParserError, parserError } from './errors.js';
 import type { Exchange, ExchangeHost } from './exchange.js';
 import { parseResponseHead, type Framing } from './response-head.js';
 
@@ -64,6 +64,10 @@ export class BackendConnection implements ExchangeHost {
   private chunked: ChunkedBody | null = null;
   private reusable = true;
   private keepAliveMs: number;
+  /** The socket is not being read (the handler paused the exchange). */
+  private socketPaused = false;
+  /** What a read held beyond where the handler paused, copied out of the read buffer, taken up again on resume. */
+  private stash: Buffer | null = null;
   /** performance.now() past which the current phase has taken too long; 0 for none. */
   deadline = 0;
 
@@ -84,6 +88,11 @@ export class BackendConnection implements ExchangeHost {
     return this.phase === Phase.Idle;
   }
 
+  /** Idle, and not yet past its keep-alive time (the sweep may not have come by since). */
+  usableAt(now: number): boolean {
+    return this.phase === Phase.Idle && now < this.deadline;
+  }
+
   /** Sends the exchange's request; its answer goes to the exchange's handler. */
   start(exchange: Exchange): void {
     this.exchange = exchange;
@@ -93,14 +102,19 @@ export class BackendConnection implements ExchangeHost {
       this.phase = Phase.Head;
       this.deadline = performance.now() + this.settings.headersTimeoutMs;
     }
-    if (exchange.paused) this.socket.pause();
+    if (exchange.paused) this.pauseSocket();
     // Written at once even while connecting: node sends it when the connection is up.
     this.socket.write(exchange.head, 'latin1');
   }
 
-  /** Not used for an exchange: closes it. */
-  close(): void {
+  /** Closes the connection at once; an exchange on it fails with `err`. */
+  close(err?: Error): void {
+    if (err && this.exchange) {
+      this.fail(err);
+      return;
+    }
     this.phase = Phase.Closed;
+    this.stash = null;
     this.socket.destroy();
   }
 
@@ -134,7 +148,7 @@ export class BackendConnection implements ExchangeHost {
 
   pauseExchange(exchange: Exchange): void {
     if (this.exchange !== exchange) return;
-    this.socket.pause();
+    this.pauseSocket();
     // A client slower than the backend is not the backend's delay.
     if (this.phase === Phase.Body) this.deadline = 0;
   }
@@ -142,6 +156,29 @@ export class BackendConnection implements ExchangeHost {
   resumeExchange(exchange: Exchange): void {
     if (this.exchange !== exchange) return;
     if (this.phase === Phase.Body) this.deadline = performance.now() + this.settings.bodyTimeoutMs;
+    // What was read past the pause goes first, in a later tick (not inside the handler's resume call);
+    // the socket is read again only once it is all handed on.
+    if (this.stash !== null) queueMicrotask(() => this.takeUpStash(exchange));
+    else this.resumeSocket();
+  }
+
+  private takeUpStash(exchange: Exchange): void {
+    const stash = this.stash;
+    if (stash === null || this.exchange !== exchange || exchange.paused) return;
+    this.stash = null;
+    this.guarded(exchange, () => this.readBody(exchange, stash, 0));
+    if (this.exchange === exchange && !exchange.paused && this.stash === null) this.resumeSocket();
+  }
+
+  private pauseSocket(): void {
+    if (this.socketPaused) return;
+    this.socketPaused = true;
+    this.socket.pause();
+  }
+
+  private resumeSocket(): void {
+    if (!this.socketPaused) return;
+    this.socketPaused = false;
     this.socket.resume();
   }
 
@@ -166,15 +203,20 @@ export class BackendConnection implements ExchangeHost {
       this.close();
       return;
     }
+    this.guarded(exchange, () => this.read(exchange, chunk));
+  }
+
+  /** Runs one step of reading an answer: a malformed answer, or a handler that threw while the exchange was live, fails the exchange. */
+  private guarded(exchange: Exchange, step: () => void): void {
     try {
-      this.read(exchange, chunk);
+      step();
     } catch (err) {
-      // A malformed answer, or a handler that threw while the exchange was live, fails the exchange.
       if (this.exchange === exchange) this.fail(err as Error);
       else {
-        // A handler that threw after its answer ended is a bug of its own: as with node's streams, it is not hidden.
         this.close();
-        throw err;
+        // A handler that threw after its answer ended is a bug of its own: as with node's streams, it is not
+        // hidden. What a backend sent is never a reason to throw out of a socket listener.
+        if (!(err instanceof HTTPParserError)) throw err;
       }
     }
   }
@@ -202,6 +244,8 @@ export class BackendConnection implements ExchangeHost {
         }
         // 101 answers an Upgrade, which this client never sends; other 1xx are interim, and the final head follows.
         if (head.status === 101) throw parserError('HPE_INVALID_STATUS', '101 Switching Protocols to a request without Upgrade');
+        // An interim answer shows the backend is at work: the wait for the final head starts again (as undici).
+        this.deadline = performance.now() + this.settings.headersTimeoutMs;
         exchange.handler.onResponseStart?.(exchange, head.status, head.headers, head.reason);
         if (this.exchange !== exchange) return;
       }
@@ -236,8 +280,15 @@ export class BackendConnection implements ExchangeHost {
       }
       case 'chunked': {
         if (available === 0) return;
-        const end = this.chunked!.push(buffer, at, (data) => this.deliver(exchange, data));
-        if (end >= 0 && this.exchange === exchange) this.complete(exchange, end < buffer.length);
+        const chunked = this.chunked!;
+        // Reading stops where the handler paused or aborted: nothing is handed on while paused.
+        const end = chunked.push(buffer, at, (data) => {
+          this.deliver(exchange, data);
+          return this.exchange === exchange && !exchange.paused;
+        });
+        if (this.exchange !== exchange) return;
+        if (chunked.done) this.complete(exchange, end < buffer.length);
+        else if (end < buffer.length) this.stash = Buffer.from(buffer.subarray(end));
         return;
       }
       case 'close':
@@ -261,7 +312,7 @@ export class BackendConnection implements ExchangeHost {
     if (reuse) {
       this.becameIdle();
       // An idle connection must keep reading, to see the backend's close or any unasked byte.
-      if (exchange.paused) this.socket.resume();
+      this.resumeSocket();
     } else this.close();
     exchange.end();
     // Offered again only once the handler is done with its answer: a request it makes meanwhile

@@ -8,6 +8,12 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 /** undici's check of a request path: printable, no space. */
 const INVALID_PATH = /[^\u0021-\u00ff]/;
+/**
+ * Fields this client writes itself or that would say a body follows: the
+ * request has none, and a second framing or connection field would let the
+ * backend read the next request out of this one (undici refuses them too).
+ */
+const REFUSED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect']);
 /** RFC 9110 §8.6: a request of these methods without a body still says so, as undici does. */
 const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -29,7 +35,12 @@ export function requestHead(method: string, path: string, headers: Headers, defa
     const field = headers[name];
     if (field === undefined || name === 'host') continue;
     if (!TOKEN.test(name)) throw clientError('UND_ERR_INVALID_ARG', `invalid header name ${JSON.stringify(name)}`);
-    if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
+    const lower = name.toLowerCase();
+    if (REFUSED.has(lower)) throw clientError('UND_ERR_INVALID_ARG', `${lower} cannot be sent on a request without a body`);
+    if (lower === 'content-length') {
+      if (field !== '0') throw clientError('UND_ERR_INVALID_ARG', 'a request without a body has no content-length but 0');
+      hasLength = true;
+    }
     if (typeof field === 'string') head += `${name}: ${value(name, field)}\r\n`;
     else for (const one of field) head += `${name}: ${value(name, one)}\r\n`;
   }

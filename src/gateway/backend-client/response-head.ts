@@ -89,7 +89,8 @@ export function parseResponseHead(buffer: Buffer, start: number, maxBytes: numbe
   }
 
   const connection = listed(headers.connection);
-  const keepAlive = minor === 1 ? !connection.includes('close') : connection.includes('keep-alive');
+  // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message is faulty framing; the connection closes after it.
+  const keepAlive = (minor === 1 ? !connection.includes('close') : connection.includes('keep-alive')) && !(minor === 0 && headers['transfer-encoding'] !== undefined);
   const hint = headers['keep-alive'];
   const hintMatch = typeof hint === 'string' ? KEEP_ALIVE_TIMEOUT.exec(hint) : null;
   const framing = framingOf(status, headers, requestMethod);
@@ -139,22 +140,26 @@ function listed(value: string | string[] | undefined): string[] {
   return text.split(',').map((token) => token.trim().toLowerCase());
 }
 
-/** RFC 9112 §6.3, in its order. */
+/**
+ * RFC 9112 §6.3, in its order. The framing fields are checked even on an
+ * answer that has no body (HEAD, 1xx, 204, 304), as llhttp does: the gateway
+ * passes Content-Length on, and must not pass on two.
+ */
 function framingOf(status: number, headers: IncomingHttpHeaders, requestMethod: string): Framing {
-  if (requestMethod === 'HEAD' || status < 200 || status === 204 || status === 304) return { kind: 'none' };
   const codings = headers['transfer-encoding'];
   const length = headers['content-length'];
+  // §6.3 item 3: both is a sign of smuggling; llhttp refuses it too.
+  if (codings !== undefined && length !== undefined) throw parserError('HPE_UNEXPECTED_CONTENT_LENGTH', 'Content-Length beside Transfer-Encoding');
+  // §6.3 item 5: a proxy must not guess between differing or malformed lengths.
+  if (length !== undefined && (Array.isArray(length) || !DIGITS.test(length) || length.length > 15)) {
+    throw parserError('HPE_INVALID_CONTENT_LENGTH', `invalid Content-Length ${JSON.stringify(length)}`);
+  }
+  if (requestMethod === 'HEAD' || status < 200 || status === 204 || status === 304) return { kind: 'none' };
   if (codings !== undefined) {
-    // §6.3 item 3: both is a sign of smuggling; llhttp refuses it too.
-    if (length !== undefined) throw parserError('HPE_UNEXPECTED_CONTENT_LENGTH', 'Content-Length beside Transfer-Encoding');
     const list = listed(codings);
     return list[list.length - 1] === 'chunked' ? { kind: 'chunked' } : { kind: 'close' };
   }
   if (length === undefined) return { kind: 'close' };
-  // §6.3 item 5: a proxy must not guess between differing or malformed lengths.
-  if (Array.isArray(length) || !DIGITS.test(length) || length.length > 15) {
-    throw parserError('HPE_INVALID_CONTENT_LENGTH', `invalid Content-Length ${JSON.stringify(length)}`);
-  }
   const bytes = Number(length);
   return bytes === 0 ? { kind: 'none' } : { kind: 'length', bytes };
 }
