@@ -74,9 +74,10 @@ export function parseResponseHead(buffer: Buffer, start: number, maxBytes: numbe
   const headers: IncomingHttpHeaders = {};
   while (at < text.length) {
     let i = at;
-    while (TOKEN_CHAR[text.charCodeAt(i)] === 1) i++;
+    let upper = false;
+    for (let c = text.charCodeAt(i); TOKEN_CHAR[c] === 1; c = text.charCodeAt(++i)) if (c <= 0x5a && c >= 0x41) upper = true;
     if (i === at || text.charCodeAt(i) !== 0x3a) throw parserError('HPE_INVALID_HEADER_TOKEN', `invalid header field name at byte ${at}`);
-    const name = text.slice(at, i).toLowerCase();
+    const name = upper ? text.slice(at, i).toLowerCase() : text.slice(at, i);
     i++;
     while (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09) i++;
     const valueStart = i;
@@ -88,9 +89,11 @@ export function parseResponseHead(buffer: Buffer, start: number, maxBytes: numbe
     at = i + 2;
   }
 
-  const connection = listed(headers.connection);
-  // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message is faulty framing; the connection closes after it.
-  const keepAlive = (minor === 1 ? !connection.includes('close') : connection.includes('keep-alive')) && !(minor === 0 && headers['transfer-encoding'] !== undefined);
+  const connection = headers.connection;
+  const keepAlive =
+    (minor === 1 ? !hasToken(connection, 'close') : hasToken(connection, 'keep-alive')) &&
+    // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message is faulty framing; the connection closes after it.
+    !(minor === 0 && headers['transfer-encoding'] !== undefined);
   const hint = headers['keep-alive'];
   const hintMatch = typeof hint === 'string' ? KEEP_ALIVE_TIMEOUT.exec(hint) : null;
   const framing = framingOf(status, headers, requestMethod);
@@ -121,16 +124,15 @@ function threeDigits(text: string): number {
 
 /**
  * A field named like a property of Object's prototype (`constructor`,
- * `__proto__`) is defined as an own property, so that it neither reads as
- * already present nor sets the prototype.
+ * `__proto__`) reads as neither a string nor a list: it is defined as an own
+ * property, so that it neither reads as already present nor sets the prototype.
  */
 function addField(headers: IncomingHttpHeaders, name: string, value: string): void {
-  const prev = Object.hasOwn(headers, name) ? headers[name] : undefined;
-  if (prev === undefined) {
-    if (name in headers) Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
-    else headers[name] = value;
-  } else if (Array.isArray(prev)) prev.push(value);
-  else headers[name] = [prev, value];
+  const prev: unknown = headers[name];
+  if (prev === undefined) headers[name] = value;
+  else if (typeof prev === 'string') headers[name] = [prev, value];
+  else if (Array.isArray(prev) && Object.hasOwn(headers, name)) prev.push(value);
+  else Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** A comma-separated list field's members, lower-cased and trimmed. */
@@ -138,6 +140,13 @@ function listed(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   const text = Array.isArray(value) ? value.join(',') : value;
   return text.split(',').map((token) => token.trim().toLowerCase());
+}
+
+/** Whether a list field has `token` among its members (a single member, the usual case, is read without splitting). */
+function hasToken(value: string | string[] | undefined, token: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value === 'string' && !value.includes(',')) return value.trim().toLowerCase() === token;
+  return listed(value).includes(token);
 }
 
 /**
