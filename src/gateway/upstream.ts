@@ -11,8 +11,9 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 /** Nothing was sent: the request can go anywhere else, whatever its method. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
 /**
- * undici refused to send the request as it stands (a header it will not
- * forward, an invalid value): the request's fault, the same at every
+ * The client (undici, or ./backend-client with undici's codes) refused to
+ * send the request as it stands (a header it will not forward, an invalid
+ * value): the request's fault, the same at every
  * backend, so neither a backend failure nor a reason to retry.
  */
 const UNSENDABLE_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);

@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { TestContext } from 'node:test';
 import type { Dispatcher } from 'undici';
 import { BackendClient, type BackendClientOptions, type BodilessRequest } from '../../../src/gateway/backend-client/backend-client.js';
 
@@ -101,3 +102,18 @@ export async function writeByteByByte(socket: Socket, text: string): Promise<voi
 }
 
 export const ok = (body: string, extra = '') => `HTTP/1.1 200 OK\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+
+/** A raw backend and a client for it, both closed when the test ends. */
+export async function backendAndClient(
+  t: TestContext,
+  answer: (head: string, socket: Socket, index: number) => void,
+  options: Partial<BackendClientOptions> = {},
+): Promise<{ backend: RawBackend; client: BackendClient }> {
+  const backend = await rawBackend(answer);
+  const client = clientFor(backend.port, options);
+  t.after(async () => {
+    await client.destroy();
+    await backend.close();
+  });
+  return { backend, client };
+}

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { Client } from 'undici';
-import { clientFor, ok, rawBackend, send } from './harness.js';
+import { backendAndClient, clientFor, ok, rawBackend, send } from './harness.js';
 
 // Found in review of the client, each with the case that showed it; each failed before its fix.
 
@@ -97,12 +97,7 @@ test('a malformed rest of a read after the handler aborted is not thrown out of 
 test('pause() inside onResponseData stops delivery until resume(), as undici does', async (t) => {
   let body = '';
   for (let i = 0; i < 200; i++) body += `a\r\n${'x'.repeat(10)}\r\n`;
-  const backend = await rawBackend((_head, socket) => socket.write(`HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n${body}0\r\n\r\n`));
-  const client = clientFor(backend.port);
-  t.after(async () => {
-    await client.destroy();
-    await backend.close();
-  });
+  const { backend, client } = await backendAndClient(t, (_head, socket) => socket.write(`HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n${body}0\r\n\r\n`));
   let paused = false;
   let whilePaused = 0;
   let received = 0;
