@@ -95,7 +95,8 @@ export function endToEndHeaders(upstream: Record<string, string | string[] | und
   const headers: HeaderMap = {};
   for (const name in upstream) {
     const value = upstream[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name)) continue;
+    // `__proto__` cannot be a key of a plain object (assigning a list would set its prototype).
+    if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name) || name === '__proto__') continue;
     headers[name] = value;
   }
   return headers;

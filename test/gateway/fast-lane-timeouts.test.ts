@@ -43,3 +43,38 @@ test('a request in flight may be silent for idle_timeout even when that is longe
   assert.equal(tooSlow.text, '', 'no answer: the connection closed first');
   assert.ok(tooSlow.endedAfterMs >= 2_400 && tooSlow.endedAfterMs < 3_900, `closed at idle_timeout (after ${Math.round(tooSlow.endedAfterMs)} ms)`);
 });
+
+test('every silence of a request in flight may last idle_timeout, not only the first (found in review of a change to these timeouts)', async (t) => {
+  const server = createServer();
+  // keep-alive 0 ms + node's 1 s margin between requests; idle_timeout 2.5 s while one is in flight.
+  new FastLane(server, {
+    maxHeadBytes: 8192,
+    keepAliveTimeoutMs: 0,
+    idleTimeoutMs: 2_500,
+    headersTimeoutMs: 5_000,
+    leaveToNode: () => false,
+    serve(_req, res) {
+      // Silent 1.2 s (past the keep-alive timeout), the head and a first chunk, then silent 2 s (< 2.5 s), the end.
+      setTimeout(() => {
+        if (!res.destroyed) res.writeHead(200, {}).write('a');
+      }, 1_200);
+      setTimeout(() => {
+        if (!res.destroyed) res.end('b');
+      }, 3_200);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const port = (server.address() as AddressInfo).port;
+  const text = await new Promise<string>((resolve) => {
+    let text = '';
+    const socket = connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+    socket.on('data', (d) => {
+      text += d.toString('latin1');
+      if (text.endsWith('0\r\n\r\n')) socket.destroy();
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(text));
+  });
+  assert.ok(text.endsWith('1\r\nb\r\n0\r\n\r\n'), `the whole answer arrived (got ${JSON.stringify(text.slice(-40))})`);
+});

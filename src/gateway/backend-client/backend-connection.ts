@@ -240,6 +240,11 @@ export class BackendConnection implements ExchangeHost {
         if (head.status >= 200) {
           this.beginBody(head.framing, head.keepAlive, head.keepAliveHintMs);
           exchange.handler.onResponseStart?.(exchange, head.status, head.headers, head.reason);
+          // Paused at the head: the body this read brought waits for resume.
+          if (this.exchange === exchange && exchange.paused && at < buffer.length) {
+            this.stash = Buffer.from(buffer.subarray(at));
+            return;
+          }
           break;
         }
         // 101 answers an Upgrade, which this client never sends; other 1xx are interim, and the final head follows.

@@ -97,9 +97,6 @@ class LaneConnection {
   /** The last answer is out, or node:http has the connection: the lane reads nothing more from it. */
   private finished = false;
   private readonly keepAliveTimeoutS: number;
-  /** The inactivity timeout the socket has now, and what a request in flight may still add to it (see arm). */
-  private armedMs: number;
-  private extensionMs = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -107,8 +104,7 @@ class LaneConnection {
   ) {
     this.keepAliveTimeoutS = Math.floor(lane.options.keepAliveTimeoutMs / 1000);
     for (const [event, listener] of this.listeners) socket.on(event, listener);
-    this.armedMs = lane.options.headersTimeoutMs;
-    socket.setTimeout(this.armedMs);
+    socket.setTimeout(lane.options.headersTimeoutMs);
   }
 
   closeIfIdle(): void {
@@ -132,13 +128,6 @@ class LaneConnection {
   private readonly onDrain = (): void => this.current?.drained();
 
   private readonly onTimeout = (): void => {
-    if (this.extensionMs > 0 && !this.finished && this.current !== null) {
-      // A request in flight may stay silent for idle_timeout in all: the rest of it, from now.
-      this.armedMs = this.extensionMs;
-      this.extensionMs = 0;
-      this.socket.setTimeout(this.armedMs);
-      return;
-    }
     if (this.finished) {
       this.socket.destroy();
       return;
@@ -187,7 +176,7 @@ class LaneConnection {
     if (buffered === null) {
       if (this.clientEnded || this.lane.isClosing) this.finish();
       // node's margin past the advertised Keep-Alive timeout, so that a client never reuses a connection as it closes.
-      else this.arm(this.lane.options.keepAliveTimeoutMs + KEEP_ALIVE_MARGIN_MS, 0);
+      else this.socket.setTimeout(this.lane.options.keepAliveTimeoutMs + KEEP_ALIVE_MARGIN_MS);
       return;
     }
     const { options } = this.lane;
@@ -198,29 +187,12 @@ class LaneConnection {
     }
     this.buffered = head.size < buffered.length ? buffered.subarray(head.size) : null;
     this.awaitingFirst = false;
-    const between = options.keepAliveTimeoutMs + KEEP_ALIVE_MARGIN_MS;
-    // While a request is in flight the connection may be silent for idle_timeout. When that is the longer
-    // of the two, the socket keeps the keep-alive timeout and a timeout with a request in flight adds the rest.
-    if (options.idleTimeoutMs > between) this.arm(between, options.idleTimeoutMs - between);
-    else this.arm(options.idleTimeoutMs, 0);
+    this.socket.setTimeout(options.idleTimeoutMs);
     const req = new LeanRequest(head, this.socket);
     const res = new LeanResponse(req, this.socket, head.keepAlive && !this.lane.isClosing, this.keepAliveTimeoutS, this.onSettled);
     this.current = res;
     this.lane.stats.served++;
     options.serve(req, res);
-  }
-
-  /**
-   * Gives the socket an inactivity timeout, unless it has that one already:
-   * each change allocates and files a timer, where keeping one costs nothing
-   * per request (with the defaults, requests and the pauses between them
-   * share one value, and only a request silent for longer than it pays).
-   */
-  private arm(ms: number, extensionMs: number): void {
-    this.extensionMs = extensionMs;
-    if (ms === this.armedMs) return;
-    this.armedMs = ms;
-    this.socket.setTimeout(ms);
   }
 
   /**
@@ -237,7 +209,7 @@ class LaneConnection {
     this.stopReading();
     const socket = this.socket;
     socket.end();
-    this.arm(LINGER_MS, 0);
+    socket.setTimeout(LINGER_MS);
     const cap = setTimeout(() => socket.destroy(), LINGER_MAX_MS);
     cap.unref();
     socket.once('close', () => clearTimeout(cap));
@@ -258,7 +230,7 @@ class LaneConnection {
   private handOff(): void {
     const socket = this.socket;
     for (const [event, listener] of this.listeners) socket.off(event, listener);
-    this.arm(0, 0);
+    socket.setTimeout(0);
     const buffered = this.buffered;
     this.buffered = null;
     this.finished = true;

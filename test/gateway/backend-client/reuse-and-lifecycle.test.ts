@@ -146,3 +146,36 @@ test('interim answers (102 Processing) restart the headers timeout, as undici do
   assert.equal(await theirs.body.text(), 'done');
   assert.equal((await send(client)).body, 'done');
 });
+
+test('pause() at the head holds the body that came in the same read until resume(); a repeated __proto__ field stays a field', async (t) => {
+  const { client } = await backendAndClient(t, (_head, socket) => socket.write(ok('abc', '__proto__: a\r\n__proto__: b\r\n')));
+  let paused = false;
+  let whilePaused = 0;
+  let body = '';
+  let fields: Record<string, unknown> = {};
+  await new Promise<void>((resolve, reject) =>
+    client.dispatch(
+      { method: 'GET', path: '/', headers: {} },
+      {
+        onResponseStart: (controller, _status, headers) => {
+          fields = headers;
+          paused = true;
+          controller.pause();
+          setTimeout(() => {
+            paused = false;
+            controller.resume();
+          }, 50);
+        },
+        onResponseData: (_c, chunk) => {
+          if (paused) whilePaused++;
+          body += chunk.toString('latin1');
+        },
+        onResponseEnd: () => resolve(),
+        onResponseError: (_c, err) => reject(err),
+      },
+    ),
+  );
+  assert.deepEqual([body, whilePaused], ['abc', 0]);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(fields, '__proto__')?.value, ['a', 'b']);
+  assert.equal(Object.getPrototypeOf(fields), Object.prototype);
+});
