@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { Client } from 'undici';
+import { clientResponseHeaders } from '../../../src/gateway/headers.js';
 import { backendAndClient, clientFor, ok, rawBackend, send } from './harness.js';
 
 // Found in review of the client, each with the case that showed it; each failed before its fix.
@@ -178,4 +179,8 @@ test('pause() at the head holds the body that came in the same read until resume
   assert.deepEqual([body, whilePaused], ['abc', 0]);
   assert.deepEqual(Object.getOwnPropertyDescriptor(fields, '__proto__')?.value, ['a', 'b']);
   assert.equal(Object.getPrototypeOf(fields), Object.prototype);
+  // What goes on to the client: the field is not relayed, and the map's prototype is untouched.
+  const relayed = clientResponseHeaders(fields as Record<string, string | string[]>);
+  assert.equal(Object.getPrototypeOf(relayed), Object.prototype);
+  assert.equal(Object.hasOwn(relayed, '__proto__'), false);
 });
