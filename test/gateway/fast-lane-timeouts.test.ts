@@ -78,3 +78,31 @@ test('every silence of a request in flight may last idle_timeout, not only the f
   });
   assert.ok(text.endsWith('1\r\nb\r\n0\r\n\r\n'), `the whole answer arrived (got ${JSON.stringify(text.slice(-40))})`);
 });
+
+test('a silence after the first still ends the connection once it reaches idle_timeout', async (t) => {
+  const server = createServer();
+  new FastLane(server, {
+    maxHeadBytes: 8192,
+    keepAliveTimeoutMs: 0,
+    idleTimeoutMs: 2_500,
+    headersTimeoutMs: 5_000,
+    leaveToNode: () => false,
+    serve(_req, res) {
+      // Silent 1.2 s, the head and a chunk, then silent for good: the connection must end 2.5 s after the chunk.
+      setTimeout(() => {
+        if (!res.destroyed) res.writeHead(200, {}).write('a');
+      }, 1_200);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const port = (server.address() as AddressInfo).port;
+  const started = performance.now();
+  const endedAfterMs = await new Promise<number>((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+    socket.on('data', () => {});
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(performance.now() - started));
+  });
+  assert.ok(endedAfterMs >= 3_600 && endedAfterMs < 4_600, `closed 2.5 s after the last byte (after ${Math.round(endedAfterMs)} ms)`);
+});

@@ -97,6 +97,13 @@ class LaneConnection {
   /** The last answer is out, or node:http has the connection: the lane reads nothing more from it. */
   private finished = false;
   private readonly keepAliveTimeoutS: number;
+  /** The inactivity timeout the socket has now (see arm). */
+  private armedMs: number;
+  /** How long a request in flight may be silent, when that is longer than armedMs; else 0. */
+  private silenceAllowedMs = 0;
+  /** Silence counted so far at the last timeout, and the bytes moved by then (to tell whether any moved since). */
+  private silentMs = 0;
+  private bytesMark = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -104,7 +111,8 @@ class LaneConnection {
   ) {
     this.keepAliveTimeoutS = Math.floor(lane.options.keepAliveTimeoutMs / 1000);
     for (const [event, listener] of this.listeners) socket.on(event, listener);
-    socket.setTimeout(lane.options.headersTimeoutMs);
+    this.armedMs = lane.options.headersTimeoutMs;
+    socket.setTimeout(this.armedMs);
   }
 
   closeIfIdle(): void {
@@ -128,6 +136,7 @@ class LaneConnection {
   private readonly onDrain = (): void => this.current?.drained();
 
   private readonly onTimeout = (): void => {
+    if (this.current !== null && !this.finished && this.silenceAllowedMs > 0 && this.stillAllowed()) return;
     if (this.finished) {
       this.socket.destroy();
       return;
@@ -176,7 +185,7 @@ class LaneConnection {
     if (buffered === null) {
       if (this.clientEnded || this.lane.isClosing) this.finish();
       // node's margin past the advertised Keep-Alive timeout, so that a client never reuses a connection as it closes.
-      else this.socket.setTimeout(this.lane.options.keepAliveTimeoutMs + KEEP_ALIVE_MARGIN_MS);
+      else this.arm(this.lane.options.keepAliveTimeoutMs + KEEP_ALIVE_MARGIN_MS, 0);
       return;
     }
     const { options } = this.lane;
@@ -187,12 +196,53 @@ class LaneConnection {
     }
     this.buffered = head.size < buffered.length ? buffered.subarray(head.size) : null;
     this.awaitingFirst = false;
-    this.socket.setTimeout(options.idleTimeoutMs);
+    // A request in flight may be silent for idle_timeout. When that is longer than the pause allowed between
+    // requests, the socket keeps the shorter timeout, and its timeouts count the silence up to idle_timeout.
+    const between = options.keepAliveTimeoutMs + KEEP_ALIVE_MARGIN_MS;
+    if (options.idleTimeoutMs > between) this.arm(between, options.idleTimeoutMs);
+    else this.arm(options.idleTimeoutMs, 0);
     const req = new LeanRequest(head, this.socket);
     const res = new LeanResponse(req, this.socket, head.keepAlive && !this.lane.isClosing, this.keepAliveTimeoutS, this.onSettled);
     this.current = res;
     this.lane.stats.served++;
     options.serve(req, res);
+  }
+
+  /**
+   * Gives the socket an inactivity timeout unless it has that one already:
+   * each change allocates and files a timer, so with the defaults a
+   * connection keeps one value across its requests and the pauses between
+   * them. `silenceAllowedMs` (when above `ms`): what a request in flight
+   * may stay silent in all (see stillAllowed).
+   */
+  private arm(ms: number, silenceAllowedMs: number): void {
+    this.silenceAllowedMs = silenceAllowedMs;
+    this.silentMs = 0;
+    if (ms === this.armedMs) return;
+    this.armedMs = ms;
+    this.socket.setTimeout(ms);
+  }
+
+  /**
+   * A timeout with a request in flight. Node restarts the socket's timer on
+   * every read and write, so when it fires the connection has been silent
+   * for the timer's value since the last of them; when no byte moved since
+   * the previous timeout (and no write is pending, whose completion would
+   * have restarted it unseen), the silence counted then goes on. Re-arms for
+   * what is left of the allowed silence and returns true, or returns false
+   * once it is spent.
+   */
+  private stillAllowed(): boolean {
+    const socket = this.socket;
+    const bytes = socket.bytesRead + socket.bytesWritten;
+    const continued = this.silentMs > 0 && bytes === this.bytesMark && socket.writableLength === 0;
+    const silence = (continued ? this.silentMs : 0) + this.armedMs;
+    if (silence >= this.silenceAllowedMs) return false;
+    this.silentMs = silence;
+    this.bytesMark = bytes;
+    this.armedMs = this.silenceAllowedMs - silence;
+    socket.setTimeout(this.armedMs);
+    return true;
   }
 
   /**
@@ -209,7 +259,7 @@ class LaneConnection {
     this.stopReading();
     const socket = this.socket;
     socket.end();
-    socket.setTimeout(LINGER_MS);
+    this.arm(LINGER_MS, 0);
     const cap = setTimeout(() => socket.destroy(), LINGER_MAX_MS);
     cap.unref();
     socket.once('close', () => clearTimeout(cap));
@@ -230,7 +280,7 @@ class LaneConnection {
   private handOff(): void {
     const socket = this.socket;
     for (const [event, listener] of this.listeners) socket.off(event, listener);
-    socket.setTimeout(0);
+    this.arm(0, 0);
     const buffered = this.buffered;
     this.buffered = null;
     this.finished = true;
