@@ -82,8 +82,8 @@ export class BackendClient implements ConnectionOwner, ExchangeHost {
   destroy(): Promise<void> {
     this.destroyed = true;
     this.closing = true;
-    for (const exchange of this.waiting.splice(0)) exchange.fail(clientError('UND_ERR_DESTROYED', 'the backend client was destroyed'));
     const reason = clientError('UND_ERR_DESTROYED', 'the backend client was destroyed');
+    for (const exchange of this.waiting.splice(0)) exchange.fail(reason);
     for (const connection of this.connections) connection.close(reason);
     return this.whenEmpty();
   }

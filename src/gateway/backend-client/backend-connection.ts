@@ -137,7 +137,7 @@ export class BackendConnection implements ExchangeHost {
   }
 
   /** The keep-alive time left is measured from when the connection became idle. */
-  becameIdle(): void {
+  private becameIdle(): void {
     this.phase = Phase.Idle;
     this.deadline = performance.now() + this.keepAliveMs;
   }
