@@ -1,8 +1,21 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { FastLane } from '../../src/gateway/front/fast-lane.js';
+import { FastLane, type FastLaneOptions } from '../../src/gateway/front/fast-lane.js';
+
+/**
+ * A fast lane on 127.0.0.1 whose keep-alive timeout is 0 ms (node's 1 s
+ * margin makes the socket's own timeout 1 s) and whose idle_timeout is 2.5 s;
+ * closed when the test ends. Returns its port.
+ */
+async function laneWithIdleTimeout(t: TestContext, serve: FastLaneOptions['serve']): Promise<number> {
+  const server = createServer();
+  new FastLane(server, { maxHeadBytes: 8192, keepAliveTimeoutMs: 0, idleTimeoutMs: 2_500, headersTimeoutMs: 5_000, leaveToNode: () => false, serve });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  return (server.address() as AddressInfo).port;
+}
 
 /** Sends one GET on a new connection; resolves with what came back and when the connection ended, in ms. */
 function exchange(port: number, path: string): Promise<{ text: string; endedAfterMs: number }> {
@@ -20,24 +33,12 @@ function exchange(port: number, path: string): Promise<{ text: string; endedAfte
 }
 
 test('a request in flight may be silent for idle_timeout even when that is longer than the keep-alive timeout, and no longer', async (t) => {
-  const server = createServer();
-  // keep-alive 0 ms + node's 1 s margin: the socket's own timeout is 1 s; idle_timeout 2.5 s.
-  new FastLane(server, {
-    maxHeadBytes: 8192,
-    keepAliveTimeoutMs: 0,
-    idleTimeoutMs: 2_500,
-    headersTimeoutMs: 5_000,
-    leaveToNode: () => false,
-    serve(req, res) {
-      const delay = Number(req.url.slice(1));
-      setTimeout(() => {
-        if (!res.destroyed) res.writeHead(200, { 'content-length': '0' }).end();
-      }, delay);
-    },
+  const port = await laneWithIdleTimeout(t, (req, res) => {
+    const delay = Number(req.url.slice(1));
+    setTimeout(() => {
+      if (!res.destroyed) res.writeHead(200, { 'content-length': '0' }).end();
+    }, delay);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise((resolve) => server.close(resolve)));
-  const port = (server.address() as AddressInfo).port;
   const [slow, tooSlow] = await Promise.all([exchange(port, '/1800'), exchange(port, '/4000')]);
   assert.match(slow.text, /^HTTP\/1\.1 200/, 'answered after 1.8 s: past the keep-alive timeout, within idle_timeout');
   assert.equal(tooSlow.text, '', 'no answer: the connection closed first');
@@ -45,27 +46,15 @@ test('a request in flight may be silent for idle_timeout even when that is longe
 });
 
 test('every silence of a request in flight may last idle_timeout, not only the first (found in review of a change to these timeouts)', async (t) => {
-  const server = createServer();
-  // keep-alive 0 ms + node's 1 s margin between requests; idle_timeout 2.5 s while one is in flight.
-  new FastLane(server, {
-    maxHeadBytes: 8192,
-    keepAliveTimeoutMs: 0,
-    idleTimeoutMs: 2_500,
-    headersTimeoutMs: 5_000,
-    leaveToNode: () => false,
-    serve(_req, res) {
-      // Silent 1.2 s (past the keep-alive timeout), the head and a first chunk, then silent 2 s (< 2.5 s), the end.
-      setTimeout(() => {
-        if (!res.destroyed) res.writeHead(200, {}).write('a');
-      }, 1_200);
-      setTimeout(() => {
-        if (!res.destroyed) res.end('b');
-      }, 3_200);
-    },
+  const port = await laneWithIdleTimeout(t, (_req, res) => {
+    // Silent 1.2 s (past the keep-alive timeout), the head and a first chunk, then silent 2 s (< 2.5 s), the end.
+    setTimeout(() => {
+      if (!res.destroyed) res.writeHead(200, {}).write('a');
+    }, 1_200);
+    setTimeout(() => {
+      if (!res.destroyed) res.end('b');
+    }, 3_200);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise((resolve) => server.close(resolve)));
-  const port = (server.address() as AddressInfo).port;
   const text = await new Promise<string>((resolve) => {
     let text = '';
     const socket = connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
@@ -80,23 +69,12 @@ test('every silence of a request in flight may last idle_timeout, not only the f
 });
 
 test('a silence after the first still ends the connection once it reaches idle_timeout', async (t) => {
-  const server = createServer();
-  new FastLane(server, {
-    maxHeadBytes: 8192,
-    keepAliveTimeoutMs: 0,
-    idleTimeoutMs: 2_500,
-    headersTimeoutMs: 5_000,
-    leaveToNode: () => false,
-    serve(_req, res) {
-      // Silent 1.2 s, the head and a chunk, then silent for good: the connection must end 2.5 s after the chunk.
-      setTimeout(() => {
-        if (!res.destroyed) res.writeHead(200, {}).write('a');
-      }, 1_200);
-    },
+  const port = await laneWithIdleTimeout(t, (_req, res) => {
+    // Silent 1.2 s, the head and a chunk, then silent for good: the connection must end 2.5 s after the chunk.
+    setTimeout(() => {
+      if (!res.destroyed) res.writeHead(200, {}).write('a');
+    }, 1_200);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise((resolve) => server.close(resolve)));
-  const port = (server.address() as AddressInfo).port;
   const started = performance.now();
   const endedAfterMs = await new Promise<number>((resolve) => {
     const socket = connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
