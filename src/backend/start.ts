@@ -49,7 +49,7 @@ export async function startBackend(options: BackendOptions): Promise<BackendServ
     }
     if (path === '/echo') return echo(req, res);
     const article = /^\/([^/]+)\/([^/]+)$/.exec(path);
-    if (article && req.method === 'GET' && NAME_PART.test(article[1]!) && NAME_PART.test(article[2]!)) {
+    if (article && (req.method === 'GET' || req.method === 'HEAD') && NAME_PART.test(article[1]!) && NAME_PART.test(article[2]!)) {
       try {
         const text = await readFile(join(options.dataDir, `${article[1]}${article[2]}.json`), 'utf8');
         return send(res, 200, 'application/json', text);
