@@ -4,6 +4,9 @@ import { BalancedTarget } from '../common/balanced-target.js';
 import type { BackendConfig } from '../config/types.js';
 import { BackendClient } from './backend-client/backend-client.js';
 
+/** How long an unused connection to a backend is kept, by both clients (a backend's Keep-Alive hint may shorten it). */
+const KEEP_ALIVE_MS = 30_000;
+
 export interface PoolTimeouts {
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
@@ -46,7 +49,7 @@ export class Backend extends BalancedTarget {
       connectTimeout: timeouts.connectTimeoutMs,
       headersTimeout: timeouts.firstByteTimeoutMs,
       bodyTimeout: timeouts.idleTimeoutMs,
-      keepAliveTimeout: 30_000,
+      keepAliveTimeout: KEEP_ALIVE_MS,
       keepAliveMaxTimeout: 600_000,
     });
     this.client = new BackendClient({
@@ -56,7 +59,7 @@ export class Backend extends BalancedTarget {
       connectTimeoutMs: timeouts.connectTimeoutMs,
       headersTimeoutMs: timeouts.firstByteTimeoutMs,
       bodyTimeoutMs: timeouts.idleTimeoutMs,
-      keepAliveTimeoutMs: 30_000,
+      keepAliveTimeoutMs: KEEP_ALIVE_MS,
       // undici's default, node's --max-http-header-size.
       maxHeaderBytes: maxHeaderSize,
     });

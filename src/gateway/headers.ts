@@ -122,8 +122,13 @@ export function bodyIsDelimited(status: number, upstream: Record<string, string 
   if (status === 204 || status === 304) return true;
   const codings = upstream['transfer-encoding'];
   // §6.3: only a final `chunked` delimits; any other coding runs to the close, whatever Content-Length says.
-  if (codings !== undefined) return FINAL_CHUNKED.test(Array.isArray(codings) ? codings.join(',') : codings);
+  if (codings !== undefined) return finalCodingIsChunked(codings);
   return upstream['content-length'] !== undefined;
+}
+
+/** RFC 9112 §6.3: a Transfer-Encoding (one field or several) whose last coding is `chunked`. */
+export function finalCodingIsChunked(codings: string | string[]): boolean {
+  return FINAL_CHUNKED.test(Array.isArray(codings) ? codings.join(',') : codings);
 }
 
 

@@ -1,5 +1,5 @@
 import { parserError } from './errors.js';
-import { VALUE_CHAR } from './response-head.js';
+import { TCHAR, VALUE_CHAR } from '../http-syntax.js';
 
 /**
  * A chunk-size line with its extensions, at most: node caps chunk
@@ -9,7 +9,6 @@ import { VALUE_CHAR } from './response-head.js';
 const MAX_LINE_BYTES = 16 * 1024;
 /** 12 hex digits: 256 TiB, well inside a double's exact integers. */
 const MAX_SIZE_DIGITS = 12;
-const TCHAR = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]";
 /** RFC 9112 §7.1.1 chunk-ext, without the optional whitespace llhttp refuses too, and with the empty value it takes. */
 const EXTENSIONS = new RegExp(`^(?:;${TCHAR}+(?:=(?:${TCHAR}*|"(?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\t \\x21-\\x7e\\x80-\\xff])*"))?)+$`);
 /** RFC 9112 §7.1.2 trailer field line: `name: value`, no folding. */

@@ -1,11 +1,8 @@
+import { INVALID_VALUE, TOKEN } from '../http-syntax.js';
 import { clientError } from './errors.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
-/** RFC 9110 §5.6.2 token, for method and field names. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** No control character but HTAB (undici's headerCharRegex): CR or LF in a value would split the request. */
-const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 /** undici's check of a request path: printable, no space. */
 const INVALID_PATH = /[^\u0021-\u00ff]/;
 /**

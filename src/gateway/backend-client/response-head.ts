@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { finalCodingIsChunked } from '../headers.js';
+import { TOKEN_CHAR, VALUE_CHAR } from '../http-syntax.js';
 import { parserError } from './errors.js';
 
 /** How the body after a response head ends (RFC 9112 §6.3). */
@@ -25,18 +27,8 @@ export interface ResponseHead {
 }
 
 const BLANK_LINE = Buffer.from('\r\n\r\n');
-/** RFC 9110 §5.6.2 tchar. */
-const TOKEN_CHAR = byteClass((c) => c > 0x20 && c < 0x7f && !'"(),/:;<=>?@[\\]{}'.includes(String.fromCharCode(c)));
-/** RFC 9110 §5.5 field-vchar, SP and HTAB: no other control character (obs-text allowed). */
-export const VALUE_CHAR = byteClass((c) => c === 0x09 || (c >= 0x20 && c !== 0x7f));
 const DIGITS = /^[0-9]+$/;
 const KEEP_ALIVE_TIMEOUT = /(?:^|[,;\s])timeout\s*=\s*(\d+)/i;
-
-function byteClass(test: (c: number) => boolean): Uint8Array {
-  const table = new Uint8Array(256);
-  for (let c = 0; c < 256; c++) table[c] = test(c) ? 1 : 0;
-  return table;
-}
 
 /**
  * Reads one response head at `start` of `buffer`, strictly (RFC 9112 §4,
@@ -164,10 +156,7 @@ function framingOf(status: number, headers: IncomingHttpHeaders, requestMethod: 
     throw parserError('HPE_INVALID_CONTENT_LENGTH', `invalid Content-Length ${JSON.stringify(length)}`);
   }
   if (requestMethod === 'HEAD' || status < 200 || status === 204 || status === 304) return { kind: 'none' };
-  if (codings !== undefined) {
-    const list = listed(codings);
-    return list[list.length - 1] === 'chunked' ? { kind: 'chunked' } : { kind: 'close' };
-  }
+  if (codings !== undefined) return finalCodingIsChunked(codings) ? { kind: 'chunked' } : { kind: 'close' };
   if (length === undefined) return { kind: 'close' };
   const bytes = Number(length);
   return bytes === 0 ? { kind: 'none' } : { kind: 'length', bytes };

@@ -1,12 +1,10 @@
 import { STATUS_CODES, type OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
+import { INVALID_VALUE, TOKEN } from '../http-syntax.js';
 import type { LeanRequest } from './lean-request.js';
 
 type ResponseEvent = 'close' | 'drain';
 
-// node's own checks (lib/_http_common.js), so that a header node would refuse is refused here with the same code.
-const TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
-const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 let dateSecond = -1;
 let dateText = '';

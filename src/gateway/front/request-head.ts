@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { MAX_HEADER_FIELDS } from '../headers.js';
+import { TOKEN_CHAR, VALUE_CHAR } from '../http-syntax.js';
 
 /** A request head the fast lane serves: GET or HEAD, no body, nothing that asks for node's judgement. */
 export interface SimpleHead {
@@ -22,16 +23,6 @@ export interface SimpleHead {
 export type HeadVerdict = SimpleHead | 'incomplete' | 'other';
 
 const BLANK_LINE = Buffer.from('\r\n\r\n');
-/** RFC 9110 §5.6.2 tchar. */
-const TOKEN_CHAR = byteClass((c) => c > 0x20 && c < 0x7f && !'"(),/:;<=>?@[\\]{}'.includes(String.fromCharCode(c)));
-/** A field value's characters: no CTL but HTAB; obs-text allowed, as node does. */
-const VALUE_CHAR = byteClass((c) => c === 0x09 || (c >= 0x20 && c !== 0x7f));
-
-function byteClass(test: (c: number) => boolean): Uint8Array {
-  const table = new Uint8Array(256);
-  for (let c = 0; c < 256; c++) table[c] = test(c) ? 1 : 0;
-  return table;
-}
 
 /**
  * Fields that send a request to node:http: a body (Content-Length,
