@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
-import { Client } from 'undici';
+import { Client, type Dispatcher } from 'undici';
 import { clientResponseHeaders } from '../../../src/gateway/headers.js';
 import { backendAndClient, clientFor, ok, rawBackend, send } from './harness.js';
 
@@ -99,7 +99,7 @@ test('pause() inside onResponseData stops delivery until resume(), as undici doe
   let body = '';
   for (let i = 0; i < 200; i++) body += `a\r\n${'x'.repeat(10)}\r\n`;
   const { backend, client } = await backendAndClient(t, (_head, socket) => socket.write(`HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n${body}0\r\n\r\n`));
-  let paused = false;
+  const state = { paused: false };
   let whilePaused = 0;
   let received = 0;
   await new Promise<void>((resolve, reject) =>
@@ -108,15 +108,8 @@ test('pause() inside onResponseData stops delivery until resume(), as undici doe
       {
         onResponseData: (controller, chunk) => {
           received += chunk.length;
-          if (paused) whilePaused++;
-          else {
-            paused = true;
-            controller.pause();
-            setTimeout(() => {
-              paused = false;
-              controller.resume();
-            }, 50);
-          }
+          if (state.paused) whilePaused++;
+          else pauseBriefly(controller, state);
         },
         onResponseEnd: () => resolve(),
         onResponseError: (_c, err) => reject(err),
@@ -150,7 +143,7 @@ test('interim answers (102 Processing) restart the headers timeout, as undici do
 
 test('pause() at the head holds the body that came in the same read until resume(); a repeated __proto__ field stays a field', async (t) => {
   const { client } = await backendAndClient(t, (_head, socket) => socket.write(ok('abc', '__proto__: a\r\n__proto__: b\r\n')));
-  let paused = false;
+  const state = { paused: false };
   let whilePaused = 0;
   let body = '';
   let fields: Record<string, unknown> = {};
@@ -160,15 +153,10 @@ test('pause() at the head holds the body that came in the same read until resume
       {
         onResponseStart: (controller, _status, headers) => {
           fields = headers;
-          paused = true;
-          controller.pause();
-          setTimeout(() => {
-            paused = false;
-            controller.resume();
-          }, 50);
+          pauseBriefly(controller, state);
         },
         onResponseData: (_c, chunk) => {
-          if (paused) whilePaused++;
+          if (state.paused) whilePaused++;
           body += chunk.toString('latin1');
         },
         onResponseEnd: () => resolve(),
@@ -184,3 +172,13 @@ test('pause() at the head holds the body that came in the same read until resume
   assert.equal(Object.getPrototypeOf(relayed), Object.prototype);
   assert.equal(Object.hasOwn(relayed, '__proto__'), false);
 });
+
+/** Pauses the exchange for 50 ms; `state.paused` tells whether it is paused now. */
+function pauseBriefly(controller: Dispatcher.DispatchController, state: { paused: boolean }): void {
+  state.paused = true;
+  controller.pause();
+  setTimeout(() => {
+    state.paused = false;
+    controller.resume();
+  }, 50);
+}
